@@ -1,0 +1,2611 @@
+#!/usr/bin/env python3
+"""quizbox: a live classroom quiz in one file.
+
+A teacher runs this on a Raspberry Pi (or any laptop) on the classroom network
+and opens /admin/ on the projector; students scan the QR code, join at / on
+their phones and answer timed multiple-choice questions. Pages, QR code and
+game live in this file; everything that happens is kept in one SQLite file.
+
+    python3 quizbox.py [serve] [--pool FILE] [--pools DIR] [--db FILE]
+                       [--host 0.0.0.0] [--port 8080] [--public-url URL]
+    python3 quizbox.py check FILE...
+
+The interface (routes, messages, CSV) is described in README.md.
+"""
+
+__version__ = "1.0.0"
+
+if __name__ == "__main__":
+    # Patch before anything imports socket or threading, and only when run as
+    # a program, so that tests can import this module unpatched.
+    try:
+        from gevent import monkey
+        monkey.patch_all()
+    except ImportError:
+        pass  # reported with the install line just below
+
+import argparse
+import base64
+import contextlib
+import csv
+import fcntl
+import hashlib
+import hmac
+import io
+import json
+import os
+import re
+import secrets
+import socket
+import sqlite3
+import struct
+import sys
+import time
+import unicodedata
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import bottle
+    import gevent
+    import gevent.event
+    import geventwebsocket.handler
+    import segno
+    from gevent.pywsgi import WSGIServer
+    from geventwebsocket.exceptions import WebSocketError
+    from geventwebsocket.handler import WebSocketHandler
+    from geventwebsocket.websocket import WebSocket
+except ImportError as exc:
+    sys.exit(
+        f"quizbox: a library is missing ({exc.name}). Install them with\n"
+        "    sudo apt install python3-bottle python3-gevent"
+        " python3-gevent-websocket python3-segno\n"
+        "or  pip install bottle gevent gevent-websocket segno"
+    )
+
+
+# Configuration ###############################################################
+
+APP_DIR = Path(__file__).resolve().parent
+DEFAULT_POOL_NAME = "science.json"
+
+LETTERS = "ABCD"
+SCORE_FNS = ("speed", "flat")
+TIME_LIMIT_RANGE = (5, 600)
+NAME_MAX = 40
+STUDENT_ID_MAX = 64
+
+MAX_FRAME_BYTES = 4096          # a student's frame is a few dozen bytes
+MAX_BODY_BYTES = 1024 * 1024    # the largest body is an uploaded pool
+SEND_BACKLOG_LIMIT = 500        # frames queued for one socket before it is dropped
+SEND_TIMEOUT_S = 10.0           # a phone that reads nothing for this long is dropped
+CLOSE_GRACE_S = 2.0             # time a client gets to answer our close frame
+LOBBY_UPDATE_DELAY_S = 0.2      # joins are announced to the projector in batches
+LOGIN_WINDOW_S = 60
+LOGIN_MAX_FAILURES = 5
+COOKIE_MAX_AGE_S = 7 * 24 * 3600
+STUDENT_COOKIE = "qb_student"
+ADMIN_COOKIE = "qb_admin"
+
+# WebSocket close codes the pages understand.
+CLOSE_UNAUTHORIZED = 4001
+CLOSE_RESET = 4002
+CLOSE_KICKED = 4003
+CLOSE_SWITCHED = 4004
+
+
+@dataclass
+class Config:
+    pool_path: Path | None = None
+    pools_dir: Path = APP_DIR / "pools"
+    db_path: Path = APP_DIR / "quizbox-data" / "quizbox.db"
+    host: str = "0.0.0.0"
+    port: int = 8080
+    public_url: str | None = None
+    admin_password: str | None = None
+    session_id: str | None = None
+    export_dir: Path | None = None
+    max_participants: int = 5000
+    joins_per_minute: int = 120   # per address: a whole class behind one NAT fits
+
+    @property
+    def state_dir(self) -> Path:
+        return self.db_path.parent
+
+
+# flag name → (environment variable, type); a flag beats its variable.
+ENVIRONMENT = {
+    "pool_path": ("QUIZ_POOL_PATH", Path),
+    "session_id": ("QUIZ_SESSION_ID", str),
+    "pools_dir": ("QUIZBOX_POOLS_DIR", Path),
+    "db_path": ("QUIZBOX_DB", Path),
+    "host": ("QUIZBOX_HOST", str),
+    "port": ("QUIZBOX_PORT", int),
+    "public_url": ("QUIZBOX_PUBLIC_URL", str),
+    "admin_password": ("QUIZBOX_ADMIN_PASSWORD", str),
+    "export_dir": ("QUIZBOX_EXPORT_DIR", Path),
+    "max_participants": ("QUIZBOX_MAX_PARTICIPANTS", int),
+    "joins_per_minute": ("QUIZBOX_JOINS_PER_MINUTE", int),
+}
+
+
+def build_config(flags: dict, environ=os.environ) -> Config:
+    """Defaults, overridden by the environment, overridden by flags."""
+    config = Config()
+    if environ.get("STATE_DIRECTORY"):  # set by systemd's StateDirectory=
+        config.db_path = Path(environ["STATE_DIRECTORY"].split(":")[0]) / "quizbox.db"
+    for name, (variable, kind) in ENVIRONMENT.items():
+        raw = flags.get(name)
+        if raw is None and environ.get(variable):
+            raw = environ[variable]
+        if raw is None:
+            continue
+        try:
+            setattr(config, name, kind(raw))
+        except ValueError:
+            raise SystemExit(f"quizbox: {variable} / --{name.replace('_', '-')}: "
+                             f"{raw!r} is not a valid {kind.__name__}")
+    if config.public_url:
+        config.public_url = config.public_url.rstrip("/")
+    return config
+
+
+def now_ms() -> int:
+    # Wall-clock on purpose: a deadline must survive a restart of the server.
+    return int(time.time() * 1000)
+
+
+# Pools #######################################################################
+
+@dataclass(frozen=True)
+class Question:
+    prompt: str
+    choices: tuple
+    correct: str | None     # a letter, or None for a poll
+    explanation: str
+    time_limit: int         # seconds
+
+    @property
+    def letters(self) -> str:
+        return LETTERS[:len(self.choices)]
+
+    @property
+    def is_poll(self) -> bool:
+        return self.correct is None
+
+
+@dataclass(frozen=True)
+class Pool:
+    title: str
+    session_id: str
+    time_limit_default: int
+    score_fn: str
+    streak_bonus: bool
+    questions: tuple
+    source: str             # the file it came from, for messages
+    document: str           # canonical JSON, kept with the session
+
+
+class PoolError(Exception):
+    """One problem in a pool file, worded for the teacher who wrote it."""
+
+    def __init__(self, file, path, message):
+        super().__init__(f"{file}: {path}: {message}" if path else f"{file}: {message}")
+        self.file, self.path, self.message = str(file), path, message
+
+
+class PoolInvalid(Exception):
+    def __init__(self, errors):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+POOL_FIELDS = {"title", "session_id", "time_limit_default", "score_fn",
+               "streak_bonus", "questions"}
+QUESTION_FIELDS = {"prompt", "choices", "correct", "explanation", "time_limit"}
+SESSION_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def session_id_from_stem(stem: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "quiz"
+    return cleaned[:64]
+
+
+def parse_pool(data, file, fallback_session_id=None) -> Pool:
+    """Validate a decoded pool document; raise PoolInvalid listing every problem."""
+    errors = []
+
+    def problem(path, message):
+        errors.append(PoolError(file, path, message))
+
+    if not isinstance(data, dict):
+        raise PoolInvalid([PoolError(file, "", "a pool must be a JSON object {...}")])
+    for key in sorted(set(data) - POOL_FIELDS):
+        problem(key, f"unknown field (known: {', '.join(sorted(POOL_FIELDS))})")
+
+    title = data.get("title")
+    if "title" not in data:
+        problem("title", "missing")
+    elif not isinstance(title, str) or not title.strip():
+        problem("title", "must be a non-empty string")
+
+    session_id = data.get("session_id")
+    if session_id is not None and not (isinstance(session_id, str)
+                                       and SESSION_ID_RE.fullmatch(session_id)):
+        problem("session_id", f"{session_id!r} must be 1 to 64 letters, digits, '-', '_' or '.'")
+
+    def time_limit(value, path):
+        low, high = TIME_LIMIT_RANGE
+        if not _is_int(value) or not low <= value <= high:
+            problem(path, f"{json.dumps(value)} must be a whole number of seconds from {low} to {high}")
+            return None
+        return value
+
+    default_limit = time_limit(data.get("time_limit_default", 20), "time_limit_default") or 20
+
+    score_fn = data.get("score_fn", "speed")
+    if score_fn not in SCORE_FNS:
+        problem("score_fn", f"{json.dumps(score_fn)} is not one of {', '.join(SCORE_FNS)}")
+
+    streak_bonus = data.get("streak_bonus", False)
+    if not isinstance(streak_bonus, bool):
+        problem("streak_bonus", "must be true or false")
+
+    questions = []
+    raw_questions = data.get("questions")
+    if "questions" not in data:
+        problem("questions", "missing")
+    elif not isinstance(raw_questions, list) or not raw_questions:
+        problem("questions", "must be a non-empty list")
+    else:
+        for i, raw in enumerate(raw_questions):
+            question = _parse_question(raw, f"questions[{i}]", default_limit, problem, time_limit)
+            if question:
+                questions.append(question)
+
+    if errors:
+        raise PoolInvalid(errors)
+    return Pool(
+        title=title.strip(),
+        session_id=session_id or fallback_session_id or session_id_from_stem(Path(str(file)).stem),
+        time_limit_default=default_limit,
+        score_fn=score_fn,
+        streak_bonus=streak_bonus,
+        questions=tuple(questions),
+        source=str(file),
+        document=json.dumps(data, sort_keys=True, ensure_ascii=False),
+    )
+
+
+def _parse_question(raw, path, default_limit, problem, time_limit):
+    if not isinstance(raw, dict):
+        problem(path, "must be an object with prompt, choices and correct")
+        return None
+    ok = True
+
+    def bad(subpath, message):
+        nonlocal ok
+        ok = False
+        problem(f"{path}.{subpath}" if subpath else path, message)
+
+    for key in sorted(set(raw) - QUESTION_FIELDS):
+        bad(key, f"unknown field (known: {', '.join(sorted(QUESTION_FIELDS))})")
+    prompt = raw.get("prompt")
+    if "prompt" not in raw:
+        bad("prompt", "missing")
+    elif not isinstance(prompt, str) or not prompt.strip():
+        bad("prompt", "must be a non-empty string")
+
+    choices = raw.get("choices")
+    if "choices" not in raw:
+        bad("choices", "missing")
+    elif not isinstance(choices, list) or not 2 <= len(choices) <= len(LETTERS):
+        count = len(choices) if isinstance(choices, list) else "not a list"
+        bad("choices", f"needs 2 to {len(LETTERS)} choices, has {count}")
+        choices = None
+    else:
+        for j, choice in enumerate(choices):
+            if not isinstance(choice, str) or not choice.strip():
+                bad(f"choices[{j}]", "must be a non-empty string")
+
+    correct = raw.get("correct", ...)
+    if correct is ...:
+        bad("correct", "missing (use null for a poll question)")
+    elif correct is not None and choices is not None:
+        letters = LETTERS[:len(choices)]
+        if not isinstance(correct, str) or correct not in letters:
+            bad("correct", f"{json.dumps(correct)} is not one of {', '.join(letters)}")
+
+    explanation = raw.get("explanation", "")
+    if not isinstance(explanation, str):
+        bad("explanation", "must be a string")
+
+    limit = default_limit
+    if "time_limit" in raw:
+        limit = time_limit(raw["time_limit"], f"{path}.time_limit")
+        ok = ok and limit is not None
+    if not ok:
+        return None
+    return Question(prompt.strip(), tuple(c.strip() for c in choices), correct,
+                    explanation.strip(), limit)
+
+
+def read_pool(path, fallback_session_id=None) -> Pool:
+    """Read and validate a pool file; PoolInvalid names the file, field and problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise PoolInvalid([PoolError(path, "", f"cannot be read: {exc.strerror or exc}")])
+    except UnicodeDecodeError:
+        raise PoolInvalid([PoolError(path, "", "is not UTF-8 text")])
+    return parse_pool_text(text, path, fallback_session_id)
+
+
+def parse_pool_text(text, file, fallback_session_id=None) -> Pool:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PoolInvalid([PoolError(file, f"line {exc.lineno} column {exc.colno}",
+                                     f"not valid JSON: {exc.msg}")])
+    return parse_pool(data, file, fallback_session_id)
+
+
+# Storage #####################################################################
+
+SCHEMA_VERSION = 1
+
+SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE quizzes (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    document TEXT NOT NULL UNIQUE
+);
+CREATE TABLE sessions (
+    sid TEXT PRIMARY KEY,
+    quiz_id INTEGER NOT NULL REFERENCES quizzes(id),
+    state TEXT NOT NULL,
+    current_question_idx INTEGER,
+    created_at_ms INTEGER NOT NULL,
+    ended_at_ms INTEGER
+);
+CREATE TABLE participants (
+    sid TEXT NOT NULL REFERENCES sessions(sid),
+    student_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    joined_at_ms INTEGER NOT NULL,
+    kicked INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (sid, student_id)
+);
+CREATE TABLE question_events (
+    sid TEXT NOT NULL REFERENCES sessions(sid),
+    question_idx INTEGER NOT NULL,
+    time_limit_s INTEGER NOT NULL,
+    opened_at_ms INTEGER NOT NULL,
+    deadline_ms INTEGER NOT NULL,
+    closed_at_ms INTEGER,
+    PRIMARY KEY (sid, question_idx)
+);
+CREATE TABLE submissions (
+    sid TEXT NOT NULL REFERENCES sessions(sid),
+    question_idx INTEGER NOT NULL,
+    student_id TEXT NOT NULL,
+    answer TEXT,
+    elapsed_ms INTEGER,
+    score INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('submitted', 'missed')),
+    recorded_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (sid, question_idx, student_id)
+);
+"""
+
+MIGRATIONS = {1: SCHEMA_V1}   # version → script that brings the previous one to it
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says what to do."""
+
+
+class Store:
+    """SQLite, written through: memory answers questions, this keeps them.
+
+    journal_mode=WAL lets the CSV be read while answers are written;
+    synchronous=FULL makes a commit reach the disk (fsync of the WAL) before
+    it returns, so "acknowledged" means "survives a power cut". The busy
+    timeout covers an operator reading the file with sqlite3 meanwhile.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), isolation_level=None,
+                                      check_same_thread=False)
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            self.db.execute("PRAGMA journal_mode = WAL")  # outside any transaction
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if self.db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageError(
+                f"{self.path}: cannot use the database ({exc}). If the file is damaged, "
+                f"move it aside (results already exported stay safe) and start again."
+            ) from exc
+
+    def _migrate(self):
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"schema version {version} is newer than this quizbox ({SCHEMA_VERSION}); "
+                "refusing to touch it: use a newer quizbox.py")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.atomic():
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {target}")
+
+    @contextlib.contextmanager
+    def atomic(self):
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StorageError(f"{self.path}: cannot write ({exc})") from exc
+        try:
+            yield self.db
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise StorageError(f"{self.path}: cannot write ({exc})") from exc
+
+    def close(self):
+        self.db.close()
+
+    # -- sessions
+
+    def get_meta(self, key):
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key, value):
+        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def session_document(self, sid):
+        row = self.db.execute(
+            "SELECT q.document, q.source FROM sessions s JOIN quizzes q ON q.id = s.quiz_id "
+            "WHERE s.sid = ?", (sid,)).fetchone()
+        return row
+
+    def ensure_session(self, pool: Pool):
+        """Create the pool's session if new; point it at this pool's questions."""
+        db = self.db
+        db.execute("INSERT INTO quizzes (title, source, document) VALUES (?, ?, ?) "
+                   "ON CONFLICT (document) DO NOTHING", (pool.title, pool.source, pool.document))
+        quiz_id = db.execute("SELECT id FROM quizzes WHERE document = ?",
+                             (pool.document,)).fetchone()[0]
+        db.execute("INSERT INTO sessions (sid, quiz_id, state, created_at_ms) "
+                   "VALUES (?, ?, 'lobby', ?) ON CONFLICT (sid) DO UPDATE SET quiz_id = ?",
+                   (pool.session_id, quiz_id, now_ms(), quiz_id))
+
+    def session_rows(self, sid):
+        db = self.db
+        session = db.execute("SELECT state, current_question_idx FROM sessions WHERE sid = ?",
+                             (sid,)).fetchone()
+        participants = db.execute(
+            "SELECT student_id, name, joined_at_ms, kicked FROM participants WHERE sid = ? "
+            "ORDER BY joined_at_ms, rowid", (sid,)).fetchall()
+        events = db.execute(
+            "SELECT question_idx, time_limit_s, opened_at_ms, deadline_ms, closed_at_ms "
+            "FROM question_events WHERE sid = ? ORDER BY opened_at_ms", (sid,)).fetchall()
+        submissions = db.execute(
+            "SELECT s.student_id, s.question_idx, s.answer, s.elapsed_ms, s.score, s.correct, "
+            "s.status, s.recorded_at_ms FROM submissions s JOIN question_events e "
+            "ON e.sid = s.sid AND e.question_idx = s.question_idx WHERE s.sid = ? "
+            "ORDER BY e.opened_at_ms, s.recorded_at_ms", (sid,)).fetchall()
+        return session, participants, events, submissions
+
+    def sessions_summary(self):
+        return self.db.execute(
+            "SELECT s.sid, q.title, s.state, s.created_at_ms, s.ended_at_ms, "
+            "(SELECT COUNT(*) FROM participants p WHERE p.sid = s.sid AND NOT p.kicked) "
+            "FROM sessions s JOIN quizzes q ON q.id = s.quiz_id ORDER BY s.created_at_ms").fetchall()
+
+    # -- writes; callers wrap them in atomic()
+
+    def save_session_state(self, sid, state, current_idx, ended_at_ms=None):
+        self.db.execute("UPDATE sessions SET state = ?, current_question_idx = ?, "
+                        "ended_at_ms = ? WHERE sid = ?", (state, current_idx, ended_at_ms, sid))
+
+    def save_participant(self, sid, participant):
+        self.db.execute(
+            "INSERT INTO participants (sid, student_id, name, joined_at_ms, kicked) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sid, student_id) DO UPDATE SET "
+            "name = excluded.name, kicked = excluded.kicked",
+            (sid, participant.student_id, participant.name, participant.joined_at_ms,
+             int(participant.kicked)))
+
+    def save_event(self, sid, event):
+        self.db.execute(
+            "INSERT INTO question_events (sid, question_idx, time_limit_s, opened_at_ms, "
+            "deadline_ms, closed_at_ms) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (sid, question_idx) DO UPDATE SET closed_at_ms = excluded.closed_at_ms",
+            (sid, event.question_idx, event.time_limit_s, event.opened_at_ms,
+             event.deadline_ms, event.closed_at_ms))
+
+    def save_submissions(self, sid, submissions):
+        self.db.executemany(
+            "INSERT INTO submissions (sid, question_idx, student_id, answer, elapsed_ms, score, "
+            "correct, status, recorded_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(sid, s.question_idx, s.student_id, s.answer, s.elapsed_ms, s.score,
+              int(s.correct), s.status, s.recorded_at_ms) for s in submissions])
+
+    def wipe_session(self, sid):
+        for table in ("submissions", "question_events", "participants"):
+            self.db.execute(f"DELETE FROM {table} WHERE sid = ?", (sid,))
+        self.save_session_state(sid, "lobby", None)
+
+
+# The game ####################################################################
+#
+# Every rule of the game lives here, as plain Python with the time passed in:
+# no sockets, no SQL. Methods change the game and return what happened, for the
+# hub to store and then announce.
+
+LOBBY, OPEN, CLOSED, FINISHED = "lobby", "question_open", "question_closed", "finished"
+
+
+class GameError(Exception):
+    """A request the game refuses; code is one of the contract's error codes."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass
+class QuestionEvent:
+    question_idx: int
+    time_limit_s: int
+    opened_at_ms: int
+    deadline_ms: int
+    closed_at_ms: int | None = None
+
+
+@dataclass
+class Submission:
+    student_id: str
+    question_idx: int
+    answer: str | None          # None when missed
+    elapsed_ms: int | None
+    score: int
+    correct: bool
+    status: str                 # "submitted" or "missed"
+    recorded_at_ms: int
+    streak_before: int = 0      # to undo it if it cannot be stored
+    durable: bool = False       # committed to the database
+
+
+@dataclass
+class Participant:
+    student_id: str
+    name: str
+    joined_at_ms: int
+    kicked: bool = False
+    total: int = 0
+    answered: int = 0           # answers given, polls included
+    correct: int = 0            # scored questions answered right
+    streak: int = 0             # consecutive correct answers so far
+    answers: dict = field(default_factory=dict)   # question_idx → Submission
+
+
+@dataclass(frozen=True)
+class Opened:
+    event: QuestionEvent
+
+
+@dataclass(frozen=True)
+class Closed:
+    event: QuestionEvent
+    missed: list
+
+
+@dataclass(frozen=True)
+class Ended:
+    at_ms: int
+
+
+def score_answer(pool: Pool, question: Question, answer, elapsed_ms, limit_ms, streak):
+    """Points for one answer, and whether it was right. The scoring rule, whole."""
+    if question.is_poll or answer != question.correct:
+        return 0, False
+    if pool.score_fn == "flat":
+        points = 1000
+    else:
+        fraction = min(max(elapsed_ms, 0), limit_ms) / limit_ms
+        points = round(1000 * (1 - fraction / 2))
+    if pool.streak_bonus and streak >= 1:
+        points += min(100 * streak, 500)
+    return points, True
+
+
+def rank_players(players):
+    """[(rank, participant)] by total; equal totals share a rank (1, 2, 2, 4)."""
+    ordered = sorted(players, key=lambda p: (-p.total, p.name.casefold(), p.name, p.student_id))
+    ranked, rank, previous = [], 0, None
+    for position, player in enumerate(ordered, start=1):
+        if player.total != previous:
+            rank, previous = position, player.total
+        ranked.append((rank, player))
+    return ranked
+
+
+class Game:
+    def __init__(self, pool: Pool, max_participants=5000):
+        self.pool = pool
+        self.sid = pool.session_id
+        self.max_participants = max_participants
+        self.state = LOBBY
+        self.current_idx = None
+        self.events = {}            # question_idx → QuestionEvent, in the order played
+        self.participants = {}      # student_id → Participant, kicked ones included
+        self._ranking = None        # cached; dropped whenever a total or a player changes
+
+    # -- views
+
+    @property
+    def question_count(self):
+        return len(self.pool.questions)
+
+    @property
+    def current_event(self):
+        return self.events.get(self.current_idx)
+
+    def players(self):
+        return [p for p in self.participants.values() if not p.kicked]
+
+    def ranking(self):
+        if self._ranking is None:
+            self._ranking = rank_players(self.players())
+        return self._ranking
+
+    def histogram(self, idx):
+        counts = dict.fromkeys(LETTERS, 0)
+        counts["missed"] = counts["pending"] = 0
+        for player in self.players():
+            submission = player.answers.get(idx)
+            if submission is None:
+                counts["pending"] += 1
+            elif submission.status == "missed":
+                counts["missed"] += 1
+            else:
+                counts[submission.answer] += 1
+        return counts
+
+    def all_answered(self, connected_ids) -> bool:
+        """True once every connected player has answered the open question."""
+        if self.state != OPEN:
+            return False
+        present = [self.participants[s] for s in connected_ids
+                   if s in self.participants and not self.participants[s].kicked]
+        return bool(present) and all(self.current_idx in p.answers for p in present)
+
+    def question_stats(self, idx):
+        answers = [p.answers[idx] for p in self.players() if idx in p.answers]
+        given = [s.elapsed_ms for s in answers if s.status == "submitted"]
+        buckets = {"0_10s": 0, "10_30s": 0, "30s_plus": 0}
+        for elapsed in given:
+            key = "0_10s" if elapsed < 10_000 else "10_30s" if elapsed < 30_000 else "30s_plus"
+            buckets[key] += 1
+        return {
+            "question_idx": idx,
+            "response_time_avg_ms": round(sum(given) / len(given)) if given else None,
+            "response_time_distribution": buckets,
+            "average_score": round(sum(s.score for s in answers) / len(answers), 1) if answers else 0,
+        }
+
+    # -- changes
+
+    def _check_idx(self, idx):
+        if not _is_int(idx) or not 0 <= idx < self.question_count:
+            raise GameError("bad_question", f"question_idx must be a whole number from 0 "
+                                            f"to {self.question_count - 1}")
+
+    def _record(self, player, submission):
+        question = self.pool.questions[submission.question_idx]
+        submission.streak_before = player.streak
+        player.answers[submission.question_idx] = submission
+        player.total += submission.score
+        if submission.status == "submitted":
+            player.answered += 1
+        if submission.correct:
+            player.correct += 1
+        if not question.is_poll:   # a poll neither ends nor extends a streak
+            player.streak = player.streak + 1 if submission.correct else 0
+        self._ranking = None
+
+    def forget(self, submission):
+        """Undo a submission that could not be stored."""
+        player = self.participants.get(submission.student_id)
+        if player is None or player.answers.get(submission.question_idx) is not submission:
+            return
+        del player.answers[submission.question_idx]
+        player.total -= submission.score
+        player.answered -= submission.status == "submitted"
+        player.correct -= submission.correct
+        player.streak = submission.streak_before
+        self._ranking = None
+
+    def _fill_missed(self, player, at_ms):
+        """Record `missed` for every closed question the player has no answer for."""
+        missed = []
+        for idx, event in self.events.items():
+            if event.closed_at_ms is not None and idx not in player.answers:
+                submission = Submission(player.student_id, idx, None, None, 0, False,
+                                        "missed", at_ms)
+                self._record(player, submission)
+                missed.append(submission)
+        return missed
+
+    def join(self, student_id, name, at_ms):
+        """→ (participant, is_new, missed submissions for questions already closed)."""
+        player = self.participants.get(student_id)
+        if player is not None:
+            if player.kicked:
+                raise GameError("kicked", "The teacher removed you from this quiz.")
+            if player.name != name:
+                player.name = name
+                self._ranking = None
+            return player, False, []
+        if len(self.participants) >= self.max_participants:
+            raise GameError("session_full", f"This quiz is full ({self.max_participants} players).")
+        player = Participant(student_id, name, at_ms)
+        self.participants[student_id] = player
+        self._ranking = None
+        return player, True, self._fill_missed(player, at_ms)
+
+    def submit(self, student_id, idx, answer, at_ms):
+        """→ (submission, is_new). A repeated submit returns the first one."""
+        player = self.participants.get(student_id)
+        if player is None or player.kicked:
+            raise GameError("not_joined", "Join the quiz first.")
+        self._check_idx(idx)
+        earlier = player.answers.get(idx)
+        if earlier is not None and earlier.status == "submitted":
+            return earlier, False
+        question = self.pool.questions[idx]
+        if not isinstance(answer, str) or answer not in question.letters:
+            raise GameError("bad_answer", f"answer must be one of {', '.join(question.letters)}")
+        if self.state != OPEN or self.current_idx != idx:
+            raise GameError("not_open", f"question {idx + 1} is not open")
+        event = self.events[idx]
+        if at_ms > event.deadline_ms:
+            raise GameError("time_expired", "time is up for this question")
+        elapsed = max(0, at_ms - event.opened_at_ms)
+        points, correct = score_answer(self.pool, question, answer, elapsed,
+                                       event.time_limit_s * 1000, player.streak)
+        submission = Submission(student_id, idx, answer, elapsed, points, correct,
+                                "submitted", at_ms)
+        self._record(player, submission)
+        return submission, True
+
+    def open_question(self, idx, at_ms, time_limit_s=None):
+        """Open question idx (closing the open one first) → [Closed?, Opened]."""
+        self._check_idx(idx)
+        if self.state == FINISHED:
+            raise GameError("finished", "The quiz has finished; reset it to play again.")
+        if idx in self.events:
+            raise GameError("bad_question", f"question {idx + 1} has already been played")
+        question = self.pool.questions[idx]
+        if time_limit_s is None:
+            time_limit_s = question.time_limit
+        low, high = TIME_LIMIT_RANGE
+        if not _is_int(time_limit_s) or not low <= time_limit_s <= high:
+            raise GameError("bad_message", f"time_limit must be {low} to {high} seconds")
+        steps = [self._close(at_ms)] if self.state == OPEN else []
+        event = QuestionEvent(idx, time_limit_s, at_ms, at_ms + time_limit_s * 1000)
+        self.events[idx] = event
+        self.state, self.current_idx = OPEN, idx
+        steps.append(Opened(event))
+        return steps
+
+    def _close(self, at_ms):
+        event = self.current_event
+        event.closed_at_ms = at_ms
+        missed = []
+        for player in self.players():
+            if event.question_idx not in player.answers:
+                submission = Submission(player.student_id, event.question_idx, None, None, 0,
+                                        False, "missed", at_ms)
+                self._record(player, submission)
+                missed.append(submission)
+        self.state = CLOSED
+        return Closed(event, missed)
+
+    def close_question(self, at_ms):
+        if self.state != OPEN:
+            raise GameError("not_open", "No question is open.")
+        return [self._close(at_ms)]
+
+    def expire(self, idx, at_ms):
+        """The timer's close: only if idx is still the open question and its time is up."""
+        event = self.current_event
+        if self.state != OPEN or self.current_idx != idx or at_ms < event.deadline_ms:
+            return []
+        return [self._close(at_ms)]
+
+    def _next_unplayed(self):
+        start = -1 if self.current_idx is None else self.current_idx
+        for idx in range(start + 1, self.question_count):
+            if idx not in self.events:
+                return idx
+        return None
+
+    def next(self, at_ms):
+        """The teacher's one button: lobby → q0 → close+next → … → finished."""
+        if self.state == FINISHED:
+            raise GameError("finished", "The quiz has finished; reset it to play again.")
+        idx = self._next_unplayed()
+        if idx is None:
+            return self.end(at_ms)
+        return self.open_question(idx, at_ms)
+
+    def end(self, at_ms):
+        if self.state == FINISHED:
+            return []
+        steps = [self._close(at_ms)] if self.state == OPEN else []
+        self.state = FINISHED
+        steps.append(Ended(at_ms))
+        return steps
+
+    def reset(self):
+        self.state, self.current_idx = LOBBY, None
+        self.events.clear()
+        self.participants.clear()
+        self._ranking = None
+
+    def kick(self, student_id):
+        player = self.participants.get(student_id)
+        if player is None or player.kicked:
+            raise GameError("unknown_student", f"No player with id {student_id!r}.")
+        player.kicked = True
+        self._ranking = None
+        return player
+
+    def readmit(self, student_id, at_ms):
+        """Let a removed student back in → (participant, missed submissions)."""
+        player = self.participants.get(student_id)
+        if player is None or not player.kicked:
+            raise GameError("unknown_student", f"No removed player with id {student_id!r}.")
+        player.kicked = False
+        self._ranking = None
+        return player, self._fill_missed(player, at_ms)
+
+    # -- resuming from the database
+
+    @classmethod
+    def restore(cls, pool, rows, max_participants=5000):
+        """Rebuild a game from Store.session_rows(), replaying answers in order."""
+        session, participants, events, submissions = rows
+        game = cls(pool, max_participants)
+        for student_id, name, joined_at_ms, kicked in participants:
+            game.participants[student_id] = Participant(student_id, name, joined_at_ms, bool(kicked))
+        for idx, limit, opened, deadline, closed in events:
+            game.events[idx] = QuestionEvent(idx, limit, opened, deadline, closed)
+        for student_id, idx, answer, elapsed, score, correct, status, at in submissions:
+            player = game.participants.get(student_id)
+            if player is not None and idx < game.question_count:
+                submission = Submission(student_id, idx, answer, elapsed, score, bool(correct),
+                                        status, at, durable=True)
+                game._record(player, submission)
+        if session:
+            game.state, game.current_idx = session
+        return game
+
+
+def clean_name(raw):
+    """Names are shown to the whole class: 1..40 visible characters, no tricks."""
+    if not isinstance(raw, str):
+        raise GameError("bad_name", "name must be text")
+    name = unicodedata.normalize("NFC", raw)
+    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in name):
+        raise GameError("bad_name", "name contains control characters")
+    name = name.strip().strip(INVISIBLE).strip()
+    if not name or all(unicodedata.category(c) in ("Cf", "Zs") for c in name):
+        raise GameError("bad_name", "name must not be empty")
+    if len(name) > NAME_MAX:
+        raise GameError("bad_name", f"name must be at most {NAME_MAX} characters")
+    return name
+
+
+def clean_student_id(raw):
+    if not isinstance(raw, str):
+        raise GameError("bad_student_id", "student_id must be text")
+    student_id = raw.strip()
+    if not 1 <= len(student_id) <= STUDENT_ID_MAX or not student_id.isprintable():
+        raise GameError("bad_student_id",
+                        f"student_id must be 1 to {STUDENT_ID_MAX} printable characters")
+    return student_id
+
+
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+def _csv_cell(value):
+    # A spreadsheet runs a cell starting with these as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def results_csv(game) -> str:
+    """The gradebook export: one ranked row per player, four columns per question."""
+    out = io.StringIO()
+    out.write("\ufeff")   # byte-order mark: spreadsheets then read names as UTF-8
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = ["rank", "student_id", "name", "total_score", "correct", "answered"]
+    for n in range(1, game.question_count + 1):
+        header += [f"q{n}_answer", f"q{n}_correct", f"q{n}_score", f"q{n}_ms"]
+    writer.writerow(header)
+    for rank, player in game.ranking():
+        row = [rank, player.student_id, player.name, player.total, player.correct, player.answered]
+        for idx in range(game.question_count):
+            submission = player.answers.get(idx)
+            if submission is None or submission.status == "missed":
+                row += ["", 0, 0, ""]
+            else:
+                row += [submission.answer, int(submission.correct), submission.score,
+                        submission.elapsed_ms]
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+# Messages ####################################################################
+#
+# What the sockets are told, built from the game. Pure functions; the hub
+# encodes each shared message once for every socket that gets it.
+
+def dumps(message) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
+def msg_state(game):
+    return {"type": "state", "state": game.state, "current_question_idx": game.current_idx,
+            "title": game.pool.title, "question_count": game.question_count, "sid": game.sid}
+
+
+def msg_lobby(game):
+    players = game.players()
+    removed = [p for p in game.participants.values() if p.kicked]
+    return {"type": "lobby_update",
+            "participants": [{"student_id": p.student_id, "name": p.name} for p in players],
+            "count": len(players),
+            "removed": [{"student_id": p.student_id, "name": p.name} for p in removed]}
+
+
+def msg_question_open(game, at_ms):
+    event = game.current_event
+    question = game.pool.questions[event.question_idx]
+    return {"type": "question_open", "question_idx": event.question_idx,
+            "question_count": game.question_count, "prompt": question.prompt,
+            "choices": list(question.choices), "time_limit": event.time_limit_s,
+            "remaining_ms": max(0, event.deadline_ms - at_ms),
+            "opened_at_server_ts": event.opened_at_ms, "poll": question.is_poll}
+
+
+def msg_histogram(game):
+    idx = game.current_idx
+    histogram = game.histogram(idx)
+    submitted = sum(histogram[letter] for letter in LETTERS)
+    return {"type": "live_histogram", "question_idx": idx, "histogram": histogram,
+            "submitted_count": submitted, "total_count": len(game.players())}
+
+
+def msg_ack(submission):
+    return {"type": "submit_ack", "question_idx": submission.question_idx,
+            "answer": submission.answer, "score": submission.score,
+            "elapsed_ms": submission.elapsed_ms}
+
+
+def msg_error(code, message):
+    return {"type": "error", "code": code, "message": message}
+
+
+def top5(ranked):
+    return [{"rank": rank, "name": p.name, "score": p.total} for rank, p in ranked[:5]]
+
+
+def msg_leaderboard(ranked):
+    return {"type": "full_leaderboard", "leaderboard": [
+        {"rank": rank, "name": p.name, "score": p.total, "student_id": p.student_id}
+        for rank, p in ranked]}
+
+
+def msg_reveal(game, idx, ranked):
+    question = game.pool.questions[idx]
+    return {"type": "question_closed", "question_idx": idx, "question_count": game.question_count,
+            "prompt": question.prompt, "choices": list(question.choices),
+            "correct": question.correct, "explanation": question.explanation,
+            "histogram": game.histogram(idx), "top5": top5(ranked)}
+
+
+def reveal_for(player, idx, rank):
+    submission = player.answers.get(idx)
+    return {"your_answer": submission.answer if submission else None,
+            "your_score": submission.score if submission else 0,
+            "your_correct": bool(submission and submission.correct),
+            "your_rank": rank, "your_total": player.total}
+
+
+def msg_ended(game, ranked):
+    scored = sum(1 for idx in game.events if not game.pool.questions[idx].is_poll)
+    return {"type": "session_ended", "final_top5": top5(ranked), "questions_scored": scored,
+            "title": game.pool.title}
+
+
+def ended_for(player, rank):
+    return {"questions_answered": player.answered, "questions_correct": player.correct,
+            "your_rank": rank, "your_total": player.total}
+
+
+# The real-time hub ###########################################################
+
+def encode_frame(text: str, opcode=0x1) -> bytes:
+    """A whole WebSocket frame, built once and written to every socket that gets it."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        head = struct.pack("!BB", 0x80 | opcode, size)
+    elif size < 1 << 16:
+        head = struct.pack("!BBH", 0x80 | opcode, 126, size)
+    else:
+        head = struct.pack("!BBQ", 0x80 | opcode, 127, size)
+    return head + payload
+
+
+def frame(message) -> bytes:
+    return encode_frame(dumps(message))
+
+
+def close_frame(code, reason="") -> bytes:
+    # gevent-websocket's own close() leaves the code off the wire; ours keeps it.
+    return struct.pack("!BBH", 0x88, 2 + len(reason.encode()[:120]), code) + reason.encode()[:120]
+
+
+class Personalised:
+    """A message mostly shared by the class, with a few fields per student.
+
+    The shared part is encoded once; each student's frame is that text with
+    its own fields spliced in before the closing brace."""
+
+    def __init__(self, shared):
+        self.shared_text = dumps(shared)
+        self.shared_frame = encode_frame(self.shared_text)
+        self._head = self.shared_text[:-1] + ","
+
+    def frame_for(self, personal) -> bytes:
+        return encode_frame(self._head + dumps(personal)[1:])
+
+
+class BoundedWebSocket(WebSocket):
+    """Refuses a frame too large to be one of ours before reading it into memory."""
+
+    __slots__ = ()
+    WIRE_LIMIT = 64 * 1024
+
+    def __init__(self, environ, stream, handler):
+        super().__init__(environ, stream, handler)
+        read = self.raw_read
+
+        def bounded_read(size):
+            if size > self.WIRE_LIMIT:
+                raise WebSocketError("frame too large")
+            return read(size)
+
+        self.raw_read = bounded_read
+
+
+class Connection:
+    """One socket with its own outbox and sender: a slow phone delays only itself."""
+
+    def __init__(self, ws, role, student_id=None):
+        self.ws, self.role, self.student_id = ws, role, student_id
+        self.outbox = deque()
+        self.ready = gevent.event.Event()
+        self.closing = False
+        self.sender = gevent.spawn(self._send_loop)
+
+    def send(self, data: bytes):
+        if self.closing:
+            return
+        if len(self.outbox) >= SEND_BACKLOG_LIMIT:
+            self.abort()
+            return
+        self.outbox.append(data)
+        self.ready.set()
+
+    def send_message(self, message):
+        self.send(frame(message))
+
+    def close(self, code, reason=""):
+        """Close with an application code once what is queued has gone out."""
+        if self.closing:
+            return
+        self.send(close_frame(code, reason))
+        self.closing = True
+        gevent.spawn_later(CLOSE_GRACE_S, self.abort)
+
+    def abort(self):
+        """Drop the socket now; its reader sees the end and detaches it."""
+        self.closing = True
+        self.outbox.clear()
+        with contextlib.suppress(Exception):
+            self.ws.handler.socket.shutdown(socket.SHUT_RDWR)
+
+    def _send_loop(self):
+        try:
+            while True:
+                self.ready.wait()
+                self.ready.clear()
+                while self.outbox:
+                    data = self.outbox.popleft()
+                    with gevent.Timeout(SEND_TIMEOUT_S):
+                        self.ws.raw_write(data)
+        except (gevent.Timeout, OSError, TypeError, AttributeError):
+            self.abort()   # a phone that stopped reading, or a socket already gone
+
+
+def log(message):
+    print(f"quizbox: {message}", file=sys.stderr, flush=True)
+
+
+class Hub:
+    """The live session: its sockets, its timer, and the order of store-then-tell."""
+
+    def __init__(self, config, store, game):
+        self.config, self.store, self.game = config, store, game
+        self.students = {}          # student_id → set of Connection
+        self.instructors = set()
+        self._unsaved = []          # submissions waiting for the next commit
+        self._acks = []             # (connection, submission) to acknowledge after it
+        self._commit_wanted = gevent.event.Event()
+        self._timer = None
+        self._lobby_update_due = False
+        self._writer = None
+
+    # -- life
+
+    def start(self):
+        """Close a question whose time ran out while we were down; time the open one."""
+        game = self.game
+        if game.state == OPEN:
+            steps = game.expire(game.current_idx, now_ms())
+            if steps:
+                self.commit(steps)
+            else:
+                self._arm_timer(game.current_event)
+        self._writer = gevent.spawn(self._writer_loop)
+
+    def stop(self):
+        if self._writer is not None:
+            self._writer.kill()
+        self.commit()
+
+    def socket_count(self):
+        return len(self.instructors) + sum(len(c) for c in self.students.values())
+
+    # -- storing, then telling
+
+    def commit(self, steps=()):
+        """Store waiting answers and these steps in one transaction, then announce.
+
+        Nobody hears of an answer or a change before it is on disk."""
+        rows, self._unsaved = self._unsaved, []
+        acks, self._acks = self._acks, []
+        if not (rows or acks or steps):
+            return True
+        game = self.game
+        try:
+            with self.store.atomic():
+                if rows:
+                    self.store.save_submissions(game.sid, rows)
+                for step in steps:
+                    if isinstance(step, (Opened, Closed)):
+                        self.store.save_event(game.sid, step.event)
+                    if isinstance(step, Closed):
+                        self.store.save_submissions(game.sid, step.missed)
+                if steps:
+                    ended = next((s.at_ms for s in steps if isinstance(s, Ended)), None)
+                    self.store.save_session_state(game.sid, game.state, game.current_idx, ended)
+        except StorageError as exc:
+            self._storage_failed(exc, acks, reload=bool(steps))
+            if not steps:
+                for submission in rows:
+                    game.forget(submission)
+            return False
+        for submission in rows:
+            submission.durable = True
+        for connection, submission in acks:
+            connection.send_message(msg_ack(submission))
+        for step in steps:
+            self._announce(step)
+        return True
+
+    def _storage_failed(self, exc, acks, reload):
+        log(f"STORAGE FAILED: {exc}")
+        error = msg_error("storage_failed", "The server could not save this. Tell the teacher.")
+        for connection, _ in acks:
+            connection.send_message(error)
+        if reload:   # memory ran ahead of the disk: go back to what the disk has
+            self._reload()
+            for connection in self.instructors:
+                connection.send_message(msg_error("storage_failed", str(exc)))
+
+    def _reload(self):
+        game = self.game
+        self.game = Game.restore(game.pool, self.store.session_rows(game.sid),
+                                 game.max_participants)
+
+    def _save_players(self, players, missed=()):
+        try:
+            with self.store.atomic():
+                for player in players:
+                    self.store.save_participant(self.game.sid, player)
+                if missed:
+                    self.store.save_submissions(self.game.sid, missed)
+        except StorageError:
+            self._reload()
+            raise
+        for submission in missed:
+            submission.durable = True
+
+    def _writer_loop(self):
+        while True:
+            self._commit_wanted.wait()
+            self._commit_wanted.clear()
+            gevent.sleep(0)   # let the rest of a burst join this commit: one fsync for all
+            try:
+                if self.commit():
+                    self._answers_arrived()
+            except Exception as exc:  # keep the writer alive whatever happens
+                log(f"writer: {exc!r}")
+
+    def _answers_arrived(self):
+        game = self.game
+        if game.state != OPEN:
+            return
+        self._to_instructors(frame(msg_histogram(game)))
+        if game.all_answered(self.students):
+            self.commit(game.close_question(now_ms()))
+
+    # -- announcing
+
+    def _to_instructors(self, data):
+        for connection in self.instructors:
+            connection.send(data)
+
+    def _to_students(self, data):
+        for connections in self.students.values():
+            for connection in connections:
+                connection.send(data)
+
+    def _to_each_player(self, personalised, personal_fields):
+        """One ranking pass, one shared encode, a few fields spliced in per student."""
+        ranks = {p.student_id: rank for rank, p in self.game.ranking()}
+        for student_id, connections in self.students.items():
+            player = self.game.participants.get(student_id)
+            if player is None or not connections:
+                continue
+            data = personalised.frame_for(personal_fields(player, ranks.get(student_id)))
+            for connection in connections:
+                connection.send(data)
+
+    def _announce(self, step):
+        game = self.game
+        if isinstance(step, Opened):
+            data = frame(msg_question_open(game, now_ms()))
+            self._to_students(data)
+            self._to_instructors(data)
+            self._to_instructors(frame(msg_histogram(game)))
+            self._arm_timer(step.event)
+        elif isinstance(step, Closed):
+            self._cancel_timer()
+            idx = step.event.question_idx
+            ranked = game.ranking()
+            reveal = Personalised(msg_reveal(game, idx, ranked))
+            self._to_each_player(reveal, lambda p, rank: reveal_for(p, idx, rank))
+            self._to_instructors(reveal.shared_frame)
+            self._to_instructors(frame(msg_leaderboard(ranked)))
+        elif isinstance(step, Ended):
+            ranked = game.ranking()
+            ended = Personalised(msg_ended(game, ranked))
+            self._to_each_player(ended, ended_for)
+            self._to_instructors(ended.shared_frame)
+            self._to_instructors(frame(msg_leaderboard(ranked)))
+            self._export()
+
+    def _export(self):
+        """With --export-dir, the results also go to that folder (a USB stick)."""
+        folder = self.config.export_dir
+        if folder is None:
+            return
+        stamp = time.strftime("%Y-%m-%d_%H%M")
+        target = Path(folder) / f"{self.game.sid}_{stamp}.csv"
+        temporary = target.with_suffix(".csv.part")
+        try:
+            temporary.write_text(results_csv(self.game), encoding="utf-8", newline="")
+            os.replace(temporary, target)   # a reader never sees half a file
+            log(f"results written to {target}")
+        except OSError as exc:
+            log(f"could not write results to {folder}: {exc}")
+            self._to_instructors(frame(msg_error("export_failed", f"Export to {folder} failed: {exc}")))
+
+    def _announce_lobby(self):
+        """Joins come in bursts; the projector hears of them a few times a second."""
+        if self._lobby_update_due:
+            return
+        self._lobby_update_due = True
+
+        def send():
+            self._lobby_update_due = False
+            self._to_instructors(frame(msg_lobby(self.game)))
+            if self.game.state == OPEN:
+                self._to_instructors(frame(msg_histogram(self.game)))
+
+        gevent.spawn_later(LOBBY_UPDATE_DELAY_S, send)
+
+    # -- the question timer
+
+    def _arm_timer(self, event):
+        self._cancel_timer()
+        delay = max(0.0, (event.deadline_ms - now_ms()) / 1000)
+        self._timer = gevent.spawn_later(delay, self._deadline_reached, event.question_idx)
+
+    def _cancel_timer(self):
+        timer, self._timer = self._timer, None
+        if timer is not None and timer is not gevent.getcurrent():
+            timer.kill(block=False)
+
+    def _deadline_reached(self, idx):
+        self._timer = None
+        game, at = self.game, now_ms()
+        if game.state == OPEN and game.current_idx == idx and at < game.current_event.deadline_ms:
+            self._arm_timer(game.current_event)   # woke a moment early
+            return
+        self.commit(game.expire(idx, at))
+
+    # -- what people do
+
+    def join(self, student_id, name):
+        player, is_new, missed = self.game.join(student_id, name, now_ms())
+        self._save_players([player], missed)
+        self._announce_lobby()
+        return player
+
+    def submit(self, connection, message):
+        submission, is_new = self.game.submit(connection.student_id, message.get("question_idx"),
+                                              message.get("answer"), now_ms())
+        if submission.durable:
+            connection.send_message(msg_ack(submission))
+            return
+        if is_new:
+            self._unsaved.append(submission)
+        self._acks.append((connection, submission))
+        self._commit_wanted.set()
+
+    def run(self, command, **args):
+        """The teacher's commands that move the game."""
+        game, at = self.game, now_ms()
+        if command == "next":
+            steps = game.next(at)
+        elif command == "open_question":
+            steps = game.open_question(args.get("question_idx"), at, args.get("time_limit"))
+        elif command == "close_question":
+            steps = game.close_question(at)
+        elif command == "end_session":
+            steps = game.end(at)
+        else:
+            raise ValueError(command)
+        self.commit(steps)
+
+    def reset(self):
+        """Wipe players and answers, back to the lobby; phones must join again."""
+        sid = self.game.sid
+        with self.store.atomic():
+            self.store.wipe_session(sid)
+        self._cancel_timer()
+        self._unsaved, self._acks = [], []
+        self.game.reset()
+        students, self.students = self.students, {}
+        for connections in students.values():
+            for connection in connections:
+                connection.close(CLOSE_RESET, "the teacher reset the quiz")
+        for connection in self.instructors:
+            self._send_instructor_snapshot(connection)
+
+    def kick(self, student_id):
+        player = self.game.kick(student_id)
+        self._save_players([player])
+        for connection in self.students.pop(student_id, ()):
+            connection.close(CLOSE_KICKED, "removed by the teacher")
+        self._announce_lobby()
+        if self.game.state in (CLOSED, FINISHED):
+            self._to_instructors(frame(msg_leaderboard(self.game.ranking())))
+
+    def readmit(self, student_id):
+        player, missed = self.game.readmit(student_id, now_ms())
+        self._save_players([player], missed)
+        self._announce_lobby()
+
+    # -- sockets
+
+    def serve_socket(self, ws, role, student_id=None):
+        """Attach a socket, send it where the class is, and read it until it ends."""
+        connection = Connection(ws, role, student_id)
+        if role == "student":
+            self.students.setdefault(student_id, set()).add(connection)
+            self._send_student_snapshot(connection)
+        else:
+            self.instructors.add(connection)
+            self._send_instructor_snapshot(connection)
+        try:
+            while True:
+                text = ws.receive()
+                if text is None:
+                    break
+                self.receive(connection, text)
+        except WebSocketError:
+            pass
+        finally:
+            self._detach(connection)
+
+    def _detach(self, connection):
+        connection.closing = True
+        connection.sender.kill(block=False)
+        if connection.role == "student":
+            connections = self.students.get(connection.student_id)
+            if connections is not None:
+                connections.discard(connection)
+                if not connections:
+                    del self.students[connection.student_id]
+        else:
+            self.instructors.discard(connection)
+
+    def _send_student_snapshot(self, connection):
+        game = self.game
+        player = game.participants[connection.student_id]
+        state = msg_state(game)
+        state["you"] = {"student_id": player.student_id, "name": player.name,
+                        "total_score": player.total}
+        connection.send_message(state)
+        if game.state == OPEN:
+            connection.send_message(msg_question_open(game, now_ms()))
+            submission = player.answers.get(game.current_idx)
+            if submission is not None and submission.durable:
+                connection.send_message(msg_ack(submission))
+            elif submission is not None:
+                self._acks.append((connection, submission))
+                self._commit_wanted.set()
+        elif game.state in (CLOSED, FINISHED):
+            ranked = game.ranking()
+            rank = next(r for r, p in ranked if p is player)
+            if game.current_idx is not None:
+                personal = reveal_for(player, game.current_idx, rank)
+                connection.send_message(msg_reveal(game, game.current_idx, ranked) | personal)
+            if game.state == FINISHED:
+                connection.send_message(msg_ended(game, ranked) | ended_for(player, rank))
+
+    def _send_instructor_snapshot(self, connection):
+        game = self.game
+        connection.send_message(msg_state(game))
+        connection.send_message(msg_lobby(game))
+        if game.state == OPEN:
+            connection.send_message(msg_question_open(game, now_ms()))
+            connection.send_message(msg_histogram(game))
+        elif game.state in (CLOSED, FINISHED):
+            ranked = game.ranking()
+            if game.current_idx is not None:
+                connection.send_message(msg_reveal(game, game.current_idx, ranked))
+            if game.state == FINISHED:
+                connection.send_message(msg_ended(game, ranked))
+            connection.send_message(msg_leaderboard(ranked))
+
+    def receive(self, connection, text):
+        """One frame from a socket: a bad one gets an error and stores nothing."""
+        if not isinstance(text, str) or len(text.encode()) > MAX_FRAME_BYTES:
+            connection.send_message(msg_error(
+                "bad_message", f"send one JSON object in a text frame of at most {MAX_FRAME_BYTES} bytes"))
+            return
+        try:
+            message = json.loads(text)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            connection.send_message(msg_error("bad_message", 'expected a JSON object with a "type"'))
+            return
+        kind = message["type"]
+        actions = STUDENT_ACTIONS if connection.role == "student" else INSTRUCTOR_ACTIONS
+        if kind not in actions:
+            connection.send_message(msg_error("bad_message", f"unknown message type {kind[:40]!r}"))
+            return
+        try:
+            actions[kind](self, connection, message)
+        except GameError as exc:
+            connection.send_message(msg_error(exc.code, exc.message))
+        except StorageError as exc:
+            log(f"STORAGE FAILED: {exc}")
+            connection.send_message(msg_error("storage_failed", str(exc)))
+
+
+def _pong(hub, connection, message):
+    connection.send_message({"type": "pong"})
+
+
+def _student_id_of(message):
+    student_id = message.get("student_id")
+    if not isinstance(student_id, str):
+        raise GameError("bad_message", "student_id must be text")
+    return student_id
+
+
+STUDENT_ACTIONS = {
+    "ping": _pong,
+    "submit": lambda hub, connection, message: hub.submit(connection, message),
+}
+
+INSTRUCTOR_ACTIONS = {
+    "ping": _pong,
+    "next": lambda hub, c, m: hub.run("next"),
+    "open_question": lambda hub, c, m: hub.run("open_question", question_idx=m.get("question_idx"),
+                                               time_limit=m.get("time_limit")),
+    "close_question": lambda hub, c, m: hub.run("close_question"),
+    "end_session": lambda hub, c, m: hub.run("end_session"),
+    "reset": lambda hub, c, m: hub.reset(),
+    "kick": lambda hub, c, m: hub.kick(_student_id_of(m)),
+    "readmit": lambda hub, c, m: hub.readmit(_student_id_of(m)),
+}
+
+
+# HTTP and WebSocket routes ###################################################
+
+class ApiError(Exception):
+    def __init__(self, status, code, message):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+GAME_ERROR_STATUS = {"kicked": 403, "not_joined": 401, "session_full": 503,
+                     "unknown_student": 404, "finished": 409, "not_open": 409}
+
+
+class Signer:
+    """HMAC-signed cookie values (never bottle's pickled cookies)."""
+
+    def __init__(self, secret: bytes):
+        self.secret = secret
+
+    def _mac(self, purpose, payload):
+        digest = hmac.new(self.secret, f"{purpose}\0{payload}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode()
+
+    def sign(self, purpose, payload: str) -> str:
+        body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        return f"{body}.{self._mac(purpose, payload)}"
+
+    def unsign(self, purpose, token):
+        if not token or token.count(".") != 1 or len(token) > 1024:
+            return None
+        body, mac = token.split(".")
+        try:
+            payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return payload if hmac.compare_digest(mac, self._mac(purpose, payload)) else None
+
+
+class RateLimit:
+    """At most `limit` events per address per window (seconds)."""
+
+    def __init__(self, limit, window=60.0):
+        self.limit, self.window = limit, window
+        self.events = {}
+
+    def _recent(self, address, at):
+        times = self.events.setdefault(address, deque())
+        while times and times[0] <= at - self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, address, at=None) -> bool:
+        at = time.monotonic() if at is None else at
+        return self.limit > 0 and len(self._recent(address, at)) >= self.limit
+
+    def record(self, address, at=None):
+        at = time.monotonic() if at is None else at
+        self._recent(address, at).append(at)
+        if len(self.events) > 10_000:   # forget idle addresses
+            self.events = {a: t for a, t in self.events.items() if t}
+
+
+def _json_response(status, body, headers=None):
+    response = bottle.HTTPResponse(body=dumps(body), status=status, headers=headers or {})
+    response.set_header("Content-Type", "application/json; charset=utf-8")
+    response.set_header("Cache-Control", "no-store")
+    return response
+
+
+def _error(status, code, message):
+    return _json_response(status, {"error": code, "message": message})
+
+
+def _cookie_header(name, value, max_age, same_site="Lax"):
+    return f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite={same_site}"
+
+
+def read_json_body():
+    """The request's JSON object; only JSON, so a cross-site form cannot post here."""
+    request = bottle.request
+    content_type = (request.environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise ApiError(415, "bad_request", "send JSON with Content-Type: application/json")
+    length = request.content_length
+    if length > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", f"the body must be at most {MAX_BODY_BYTES} bytes")
+    raw = request.body.read(MAX_BODY_BYTES + 1)
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "bad_json", "the body is not valid JSON")
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", "the body must be a JSON object")
+    return data
+
+
+PAGE_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # Everything the pages need is in them; nothing may come from elsewhere.
+    "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
+                               "style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "connect-src 'self'; base-uri 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'",
+}
+
+
+class Site:
+    """Everything around the hub that a request needs: secrets, limits, addresses."""
+
+    def __init__(self, config, hub, secret, admin_password):
+        self.config, self.hub = config, hub
+        self.signer = Signer(secret)
+        self.admin_purpose = "admin:" + hashlib.sha256(admin_password.encode()).hexdigest()
+        self.admin_password = admin_password
+        self.logins = RateLimit(LOGIN_MAX_FAILURES, LOGIN_WINDOW_S)
+        self.joins = RateLimit(config.joins_per_minute, 60)
+        self._qr_cache = {}
+
+    def remote_address(self):
+        # REMOTE_ADDR, not X-Forwarded-For: a phone must not choose its own address.
+        return bottle.request.environ.get("REMOTE_ADDR", "")
+
+    def student(self):
+        """The (sid, student_id) of the identity cookie, or None."""
+        payload = self.signer.unsign("student", bottle.request.get_cookie(STUDENT_COOKIE))
+        if payload is None:
+            return None
+        with contextlib.suppress(ValueError, TypeError):
+            sid, student_id = json.loads(payload)
+            return sid, student_id
+        return None
+
+    def live_player(self):
+        """The cookie's participant of the live session (kicked ones included), or None."""
+        identity = self.student()
+        game = self.hub.game
+        if identity is None or identity[0] != game.sid:
+            return None
+        return game.participants.get(identity[1])
+
+    def is_admin(self):
+        payload = self.signer.unsign(self.admin_purpose, bottle.request.get_cookie(ADMIN_COOKIE))
+        return payload is not None and payload.isdigit() and \
+            time.time() - int(payload) < COOKIE_MAX_AGE_S
+
+    def require_admin(self):
+        if not self.is_admin():
+            raise ApiError(401, "unauthorized", "log in as the teacher first")
+
+    def origin_allowed(self, origin):
+        host = bottle.request.environ.get("HTTP_HOST", "")
+        allowed = {f"http://{host}", f"https://{host}"}
+        if self.config.public_url:
+            parts = self.config.public_url.split("/")
+            allowed.add("/".join(parts[:3]))
+        return origin in allowed
+
+    def join_url(self):
+        return f"{base_url(self.config)}/?sid={self.hub.game.sid}"
+
+    def qr_svg(self, url):
+        if url not in self._qr_cache:
+            self._qr_cache = {url: segno.make(url, error="m").svg_inline(scale=8, border=2)}
+        return self._qr_cache[url]
+
+
+def make_app(site: Site) -> bottle.Bottle:
+    app = bottle.Bottle()
+    hub, request = site.hub, bottle.request
+
+    def json_errors(callback):
+        # Errors become JSON in this one place, wherever they are raised.
+        def wrapper(*args, **kwargs):
+            try:
+                return callback(*args, **kwargs)
+            except ApiError as exc:
+                return _error(exc.status, exc.code, exc.message)
+            except GameError as exc:
+                return _error(GAME_ERROR_STATUS.get(exc.code, 400), exc.code, exc.message)
+            except StorageError as exc:
+                log(f"STORAGE FAILED: {exc}")
+                return _error(503, "storage_failed", str(exc))
+        return wrapper
+
+    app.install(json_errors)
+
+    def http_error(error):
+        error.set_header("Content-Type", "application/json; charset=utf-8")
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        return dumps({"error": codes.get(error.status_code, "server_error"),
+                      "message": str(error.body or error.status_line)})
+
+    for status in (400, 404, 405, 413, 500):
+        app.error(status)(http_error)
+
+    def page(html):
+        return bottle.HTTPResponse(body=html, status=200, headers=PAGE_HEADERS)
+
+    # -- students
+
+    @app.get("/")
+    def student_page():
+        live = hub.game.sid
+        if request.query.get("sid") != live:   # an old QR code lands in today's quiz
+            return bottle.HTTPResponse(status=302, headers={"Location": f"/?sid={live}"})
+        return page(STUDENT_PAGE)
+
+    @app.post("/api/join")
+    def join():
+        address = site.remote_address()
+        if site.joins.blocked(address):
+            raise ApiError(429, "too_many_joins", "Too many joins from this address; wait a minute.")
+        body = read_json_body()
+        sid = body.get("sid")
+        if sid != hub.game.sid:
+            raise ApiError(404, "unknown_session",
+                           "That quiz is not running any more; reload the page to join the current one.")
+        student_id = clean_student_id(body.get("student_id"))
+        name = clean_name(body.get("name"))
+        site.joins.record(address)
+        player = hub.join(student_id, name)
+        token = site.signer.sign("student", dumps([sid, student_id]))
+        return _json_response(200, {"ok": True, "sid": sid, "student_id": student_id,
+                                    "name": player.name},
+                              {"Set-Cookie": _cookie_header(STUDENT_COOKIE, token, COOKIE_MAX_AGE_S)})
+
+    @app.get("/api/me")
+    def me():
+        player = site.live_player()
+        if player is None or player.kicked:
+            raise ApiError(401, "not_joined", "Join the quiz first.")
+        rank = next(r for r, p in hub.game.ranking() if p is player)
+        submissions = [{"question_idx": s.question_idx, "answer": s.answer,
+                        "elapsed_ms": s.elapsed_ms, "score": s.score, "status": s.status,
+                        "correct": s.correct}
+                       for _, s in sorted(player.answers.items())]
+        return _json_response(200, {
+            "sid": hub.game.sid, "student_id": player.student_id, "name": player.name,
+            "total_score": player.total, "rank": rank, "questions_answered": player.answered,
+            "questions_correct": player.correct, "submissions": submissions})
+
+    @app.get("/api/stats")
+    def stats():
+        player = site.live_player()
+        if not site.is_admin() and (player is None or player.kicked):
+            raise ApiError(401, "unauthorized", "Join the quiz or log in as the teacher.")
+        game = hub.game
+        raw = request.query.get("question_idx")
+        if raw is None:
+            idx = game.current_idx
+            if idx is None:
+                raise ApiError(404, "no_question", "No question has been played yet.")
+        else:
+            try:
+                idx = int(raw)
+            except ValueError:
+                raise ApiError(400, "bad_question", "question_idx must be a whole number")
+            if not 0 <= idx < game.question_count:
+                raise ApiError(400, "bad_question",
+                               f"question_idx must be 0 to {game.question_count - 1}")
+        ranked = game.ranking()
+        body = game.question_stats(idx) | {"top5": top5(ranked)}
+        if player is not None and not player.kicked:
+            body["your_rank"] = next(r for r, p in ranked if p is player)
+        return _json_response(200, body)
+
+    @app.route("/ws/student/<sid>")
+    def student_socket(sid):
+        ws = _websocket()
+        player = site.live_player()
+        if player is None or sid != hub.game.sid:
+            return _refuse(ws, CLOSE_UNAUTHORIZED, "join the quiz first")
+        if player.kicked:
+            return _refuse(ws, CLOSE_KICKED, "removed by the teacher")
+        hub.serve_socket(ws, "student", player.student_id)
+        return ""
+
+    # -- the teacher
+
+    @app.get("/admin")
+    def admin_redirect():
+        return bottle.HTTPResponse(status=302, headers={"Location": "/admin/"})
+
+    @app.get("/admin/")
+    def admin_page():
+        return page(ADMIN_PAGE)
+
+    @app.post("/admin/login")
+    def login():
+        address = site.remote_address()
+        if site.logins.blocked(address):
+            raise ApiError(429, "too_many_attempts", "Too many wrong passwords; wait a minute.")
+        password = read_json_body().get("password")
+        if not isinstance(password, str) or not hmac.compare_digest(
+                password.encode(), site.admin_password.encode()):
+            site.logins.record(address)
+            raise ApiError(401, "wrong_password", "That is not the admin password.")
+        token = site.signer.sign(site.admin_purpose, str(int(time.time())))
+        return _json_response(200, {"ok": True}, {
+            "Set-Cookie": _cookie_header(ADMIN_COOKIE, token, COOKIE_MAX_AGE_S, "Strict")})
+
+    @app.post("/admin/logout")
+    def logout():
+        return _json_response(200, {"ok": True}, {
+            "Set-Cookie": _cookie_header(ADMIN_COOKIE, "", 0, "Strict")})
+
+    @app.get("/admin/api/state")
+    def admin_state():
+        site.require_admin()
+        game = hub.game
+        url = site.join_url()
+        return _json_response(200, {
+            "title": game.pool.title, "sid": game.sid, "question_count": game.question_count,
+            "state": game.state, "current_question_idx": game.current_idx,
+            "participant_count": len(game.players()), "join_url": url,
+            "qr_svg": site.qr_svg(url)})
+
+    @app.post("/admin/api/reset")
+    def admin_reset():
+        site.require_admin()
+        read_json_body()
+        hub.reset()
+        return _json_response(200, {"ok": True, "state": hub.game.state})
+
+    @app.get("/admin/api/csv")
+    def admin_csv():
+        site.require_admin()
+        game = hub.game
+        return bottle.HTTPResponse(body=results_csv(game).encode("utf-8"), status=200, headers={
+            "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{game.sid}-results.csv"'})
+
+    @app.route("/ws/instructor/<sid>")
+    def instructor_socket(sid):
+        ws = _websocket()
+        if not site.is_admin() or not site.origin_allowed(request.environ.get("HTTP_ORIGIN")):
+            return _refuse(ws, CLOSE_UNAUTHORIZED, "log in as the teacher on this page")
+        if sid != hub.game.sid:
+            return _refuse(ws, CLOSE_SWITCHED, "another quiz is live; reload the page")
+        hub.serve_socket(ws, "instructor")
+        return ""
+
+    @app.get("/healthz")
+    def healthz():
+        game = hub.game
+        return _json_response(200, {
+            "ok": True, "version": __version__, "sessions_active": 1, "sid": game.sid,
+            "state": game.state, "participants": len(game.players()),
+            "ws_clients": hub.socket_count()})
+
+    return app
+
+
+def _websocket():
+    ws = bottle.request.environ.get("wsgi.websocket")
+    if ws is None:
+        raise ApiError(400, "websocket_expected", "this address takes a WebSocket connection")
+    return ws
+
+
+def _refuse(ws, code, reason):
+    """Accept, then close with a code the page can read (a refused handshake has none)."""
+    with contextlib.suppress(Exception):
+        ws.raw_write(close_frame(code, reason))
+        with gevent.Timeout(CLOSE_GRACE_S, False):
+            ws.receive()   # the client's answering close
+    return ""
+
+
+# Network addresses ###########################################################
+
+def interface_addresses():
+    """IPv4 addresses of this machine's interfaces, read with SIOCGIFCONF.
+
+    No packet is sent, and no default route is needed (a classroom network
+    often has none); netlink is not needed either, so the unit may forbid it."""
+    import array
+    record = 40 if struct.calcsize("P") == 8 else 32    # sizeof(struct ifreq)
+    buffer = array.array("B", bytes(record * 64))
+    found = []
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        request = struct.pack("iP", len(buffer), buffer.buffer_info()[0])
+        length = struct.unpack("iP", fcntl.ioctl(probe.fileno(), 0x8912, request))[0]
+        data = buffer.tobytes()[:length]
+        for offset in range(0, length, record):
+            name = data[offset:offset + 16].split(b"\0", 1)[0].decode(errors="replace")
+            found.append((name, socket.inet_ntoa(data[offset + 20:offset + 24])))
+    return found
+
+
+def lan_address():
+    """The address a phone on the same network can reach, best first; None if none."""
+    def preference(item):
+        name, address = item
+        first, second = (int(x) for x in address.split(".")[:2])
+        private = first == 10 or (first == 172 and 16 <= second <= 31) or \
+            (first == 192 and second == 168)
+        virtual = name.startswith(("docker", "br-", "veth", "virbr", "lxc", "tun", "wg"))
+        return (virtual, not private)
+
+    candidates = [(n, a) for n, a in interface_addresses()
+                  if not a.startswith(("127.", "169.254.", "0."))]
+    return min(candidates, key=preference)[1] if candidates else None
+
+
+def base_url(config):
+    """http://address[:port] for the QR code and the printed links; never loopback if avoidable."""
+    if config.public_url:
+        return config.public_url
+    host = config.host
+    if host in ("", "0.0.0.0", "::") or host.startswith("127.") or host in ("localhost", "::1"):
+        host = lan_address()
+        if host is None and os.path.exists("/run/avahi-daemon/pid"):
+            host = f"{socket.gethostname()}.local"
+        if host is None:
+            host = "127.0.0.1"   # no network at all: only this machine can join
+    return f"http://{host}" + ("" if config.port == 80 else f":{config.port}")
+
+
+# Pages #######################################################################
+#
+# Plain HTML, CSS and JavaScript, nothing fetched from elsewhere (the room has
+# no internet). The pages learn the game from the socket's first messages.
+# Every text from a pool or a student goes in with textContent, never as HTML.
+
+SHARED_CSS = r"""
+:root{--bg:#f6f7fb;--fg:#17181c;--card:#fff;--muted:#5d6170;--line:#dde0e8;
+--a:#d7263d;--b:#1b6fd1;--c:#d99000;--d:#1d9a5b;--ok:#1d9a5b;--bad:#d7263d;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--bg:#121317;--fg:#eef0f5;--card:#1d1f26;--muted:#a4a9b8;--line:#343846}}
+*{box-sizing:border-box}
+body{margin:0;font:18px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
+button{font:inherit;cursor:pointer;border-radius:12px;border:0;padding:.7em 1.2em;background:var(--b);color:#fff;font-weight:600}
+button:disabled{opacity:.5;cursor:default}
+button.quiet{background:transparent;color:var(--fg);border:2px solid var(--line)}
+input{font:inherit;padding:.6em .8em;border-radius:10px;border:2px solid var(--line);background:var(--card);color:var(--fg);width:100%}
+.card{background:var(--card);border-radius:16px;padding:1.2rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.muted{color:var(--muted)}
+.hidden{display:none!important}
+.banner{position:fixed;left:0;right:0;top:0;padding:.5em 1em;text-align:center;font-weight:600;background:#333;color:#fff;z-index:9}
+.choice-0{background:var(--a)}.choice-1{background:var(--b)}.choice-2{background:var(--c)}.choice-3{background:var(--d)}
+.shape{display:inline-block;width:1.1em;text-align:center;margin-right:.4em}
+"""
+
+SHARED_JS = r"""
+const SHAPES = ["\u25B2", "\u25C6", "\u25CF", "\u25A0"];   // triangle, diamond, circle, square
+const LETTERS = "ABCD";
+function $(id) { return document.getElementById(id); }
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+function show(id) {
+  for (const node of document.querySelectorAll("[data-screen]")) node.classList.toggle("hidden", node.id !== id);
+}
+async function api(method, path, body) {
+  const options = {method, headers: {}, credentials: "same-origin"};
+  if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
+  const response = await fetch(path, options);
+  let data = null;
+  try { data = await response.json(); } catch (e) { /* not JSON */ }
+  return {status: response.status, data};
+}
+function wsUrl(path) { return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path; }
+// A socket that comes back by itself (phone locked, Wi-Fi blip, server restart).
+function liveSocket(path, onMessage, onStatus, onFinalClose) {
+  let attempt = 0, socket = null, stopped = false;
+  function open() {
+    socket = new WebSocket(wsUrl(path));
+    socket.onopen = () => { attempt = 0; onStatus(true); };
+    socket.onmessage = (event) => { try { onMessage(JSON.parse(event.data)); } catch (e) { console.error(e); } };
+    socket.onclose = (event) => {
+      if (stopped) return;
+      if (event.code >= 4000 && event.code < 4100) { stopped = true; onFinalClose(event.code, event.reason); return; }
+      onStatus(false);
+      const delay = Math.min(10000, 500 * 2 ** attempt++) * (0.75 + Math.random() / 2);
+      setTimeout(open, delay);
+    };
+  }
+  open();
+  return {send(message) { if (socket && socket.readyState === 1) { socket.send(JSON.stringify(message)); return true; } return false; },
+          stop() { stopped = true; if (socket) socket.close(); }};
+}
+// Counts down to a deadline given as remaining_ms when the message arrived.
+function countdown(node, remainingMs, onZero) {
+  const end = performance.now() + remainingMs;
+  clearInterval(node._timer);
+  function tick() {
+    const left = Math.max(0, end - performance.now());
+    node.textContent = Math.ceil(left / 1000);
+    if (left <= 0) { clearInterval(node._timer); if (onZero) onZero(); }
+  }
+  tick();
+  node._timer = setInterval(tick, 200);
+}
+"""
+
+STUDENT_PAGE = r"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>quizbox</title>
+<style>/*CSS*/
+main{max-width:560px;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem;margin:.2em 0 .6em}
+.answers{display:grid;grid-template-columns:1fr;gap:.7rem;margin-top:1rem}
+@media (min-width:520px){.answers{grid-template-columns:1fr 1fr}}
+.answer{min-height:4.2rem;text-align:left;font-size:1.15rem;display:flex;align-items:center;gap:.5em}
+.answer.locked{outline:5px solid var(--fg);outline-offset:2px}
+.answer.faded{opacity:.35}
+.timer{font-size:2.2rem;font-weight:800;float:right}
+.prompt{font-size:1.3rem;font-weight:700}
+.verdict{font-size:2rem;font-weight:800;margin:.2em 0}
+.right{color:var(--ok)}.wrong{color:var(--bad)}
+.big{font-size:1.6rem;font-weight:700}
+label{display:block;margin:.8em 0 .3em;font-weight:600}
+#error{color:var(--bad);min-height:1.4em}
+</style></head><body>
+<div id="banner" class="banner hidden" role="status" aria-live="polite">Reconnecting…</div>
+<main>
+  <section id="join" data-screen class="card hidden">
+    <h1>Join the quiz</h1>
+    <p id="join-note" class="muted"></p>
+    <form id="join-form">
+      <label for="student-id">Student id</label>
+      <input id="student-id" autocomplete="off" maxlength="64" required>
+      <label for="name">Name</label>
+      <input id="name" autocomplete="nickname" maxlength="40" required>
+      <p id="error" role="alert"></p>
+      <button id="join-button" type="submit">Join</button>
+    </form>
+  </section>
+  <section id="lobby" data-screen class="card hidden">
+    <h1 id="lobby-title"></h1>
+    <p class="big">You're in, <span id="lobby-name"></span>!</p>
+    <p class="muted">Wait for the teacher to start. Keep this page open.</p>
+  </section>
+  <section id="question" data-screen class="hidden">
+    <div class="card"><span id="timer" class="timer" aria-label="seconds left"></span>
+      <div class="muted" id="question-number"></div>
+      <div class="prompt" id="prompt"></div></div>
+    <div class="answers" id="answers"></div>
+    <p id="answer-status" class="muted" role="status" aria-live="polite"></p>
+  </section>
+  <section id="reveal" data-screen class="card hidden">
+    <div class="verdict" id="verdict"></div>
+    <p id="reveal-detail"></p>
+    <p id="reveal-explanation" class="muted"></p>
+    <p class="big" id="reveal-total"></p>
+    <p class="muted">Wait for the next question…</p>
+  </section>
+  <section id="ended" data-screen class="card hidden">
+    <h1>That's the end!</h1>
+    <p class="big" id="ended-rank"></p>
+    <p id="ended-detail"></p>
+  </section>
+  <section id="gone" data-screen class="card hidden">
+    <h1 id="gone-title"></h1><p id="gone-detail"></p>
+    <button id="gone-button" type="button">Join again</button>
+  </section>
+</main>
+<script>/*JS*/
+const sid = new URLSearchParams(location.search).get("sid");
+let socket = null, current = null, lockedAnswer = null, me = null;
+
+function startSocket() {
+  socket = liveSocket("/ws/student/" + encodeURIComponent(sid), onMessage,
+    (up) => $("banner").classList.toggle("hidden", up), onFinalClose);
+}
+function onFinalClose(code) {
+  if (code === 4001) { showJoin(""); return; }
+  if (code === 4004) { location.href = "/"; return; }
+  $("gone-title").textContent = code === 4003 ? "You were removed from this quiz" : "The quiz was reset";
+  $("gone-detail").textContent = code === 4003 ? "Ask the teacher if you think this is a mistake."
+                                               : "Join again to play.";
+  $("gone-button").classList.toggle("hidden", code === 4003);
+  show("gone");
+}
+function onMessage(m) {
+  if (m.type === "state") {
+    if (m.you) me = m.you;
+    $("lobby-title").textContent = m.title;
+    if (m.state === "lobby") { $("lobby-name").textContent = me ? me.name : ""; show("lobby"); }
+  } else if (m.type === "question_open") { showQuestion(m);
+  } else if (m.type === "submit_ack") { if (current && m.question_idx === current.question_idx) lock(m.answer, "Answer locked in.");
+  } else if (m.type === "question_closed") { showReveal(m);
+  } else if (m.type === "session_ended") { showEnded(m);
+  } else if (m.type === "error") {
+    if (m.code === "time_expired" || m.code === "not_open") { $("answer-status").textContent = "Too late for this one."; lockAll(); }
+    else $("answer-status").textContent = m.message;
+  }
+}
+function showQuestion(m) {
+  if (!current || current.question_idx !== m.question_idx) lockedAnswer = null;
+  current = m;
+  $("question-number").textContent = "Question " + (m.question_idx + 1) + " of " + m.question_count;
+  $("prompt").textContent = m.prompt;
+  const box = $("answers"); box.replaceChildren();
+  m.choices.forEach((text, i) => {
+    const button = el("button", "answer choice-" + i);
+    button.type = "button";
+    button.dataset.letter = LETTERS[i];
+    button.setAttribute("aria-label", LETTERS[i] + ": " + text);
+    button.append(el("span", "shape", SHAPES[i]), el("b", "", LETTERS[i]), el("span", "", text));
+    button.onclick = () => answer(LETTERS[i]);
+    box.append(button);
+  });
+  $("answer-status").textContent = m.poll ? "This one is a poll: no right answer." : "";
+  countdown($("timer"), m.remaining_ms, lockAll);
+  show("question");
+  if (lockedAnswer) lock(lockedAnswer, "Answer locked in.");
+}
+function answer(letter) {
+  if (!current || lockedAnswer) return;
+  if (socket.send({type: "submit", question_idx: current.question_idx, answer: letter})) {
+    lock(letter, "Sending…");
+  }
+}
+function lock(letter, status) {
+  lockedAnswer = letter;
+  for (const button of $("answers").children) {
+    button.disabled = true;
+    button.classList.toggle("locked", button.dataset.letter === letter);
+    button.classList.toggle("faded", button.dataset.letter !== letter);
+    button.setAttribute("aria-pressed", button.dataset.letter === letter ? "true" : "false");
+  }
+  $("answer-status").textContent = status;
+}
+function lockAll() { for (const button of $("answers").children) button.disabled = true; }
+function showReveal(m) {
+  clearInterval($("timer")._timer);
+  const poll = m.correct === null;
+  const verdict = $("verdict");
+  verdict.className = "verdict " + (poll ? "" : m.your_correct ? "right" : "wrong");
+  verdict.textContent = poll ? "Thanks for voting!" : m.your_answer === null ? "No answer" : m.your_correct ? "Correct!" : "Not this time";
+  $("reveal-detail").textContent = poll ? "" : "The answer was " + m.correct + ": " + m.choices[LETTERS.indexOf(m.correct)] +
+    (m.your_score ? " · +" + m.your_score + " points" : "");
+  $("reveal-explanation").textContent = m.explanation || "";
+  $("reveal-total").textContent = "Total " + m.your_total + " · rank " + m.your_rank;
+  show("reveal");
+}
+function showEnded(m) {
+  clearInterval($("timer")._timer);
+  $("ended-rank").textContent = "You finished #" + m.your_rank + " with " + m.your_total + " points";
+  $("ended-detail").textContent = "You answered " + m.questions_answered + " question(s) and got " +
+    m.questions_correct + " of " + m.questions_scored + " right.";
+  show("ended");
+}
+function showJoin(note) {
+  $("join-note").textContent = note;
+  $("student-id").value = localStorage.getItem("quizbox.student_id") || "";
+  $("name").value = localStorage.getItem("quizbox.name") || "";
+  show("join");
+}
+$("join-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const student_id = $("student-id").value.trim(), name = $("name").value.trim();
+  $("join-button").disabled = true;
+  const {status, data} = await api("POST", "/api/join", {sid, student_id, name});
+  $("join-button").disabled = false;
+  if (status !== 200) { $("error").textContent = (data && data.message) || "Could not join (" + status + ")."; return; }
+  localStorage.setItem("quizbox.student_id", student_id);
+  localStorage.setItem("quizbox.name", name);
+  $("error").textContent = "";
+  me = {name: data.name};
+  $("lobby-name").textContent = data.name;
+  startSocket();
+});
+$("gone-button").onclick = () => showJoin("");
+document.addEventListener("keydown", (event) => {
+  const i = "1234".indexOf(event.key);
+  if (i >= 0 && current && !$("question").classList.contains("hidden")) {
+    const button = $("answers").children[i];
+    if (button && !button.disabled) button.click();
+  }
+});
+(async function boot() {
+  const {status} = await api("GET", "/api/me");
+  if (status === 200) startSocket(); else showJoin("");
+})();
+</script></body></html>
+"""
+
+ADMIN_PAGE = r"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>quizbox · teacher</title>
+<style>/*CSS*/
+body{font-size:20px}
+#login{max-width:420px;margin:15vh auto}
+#dashboard{display:grid;grid-template-columns:340px 1fr;gap:1rem;padding:1rem;min-height:100vh}
+aside .qr svg{width:100%;height:auto;background:#fff;border-radius:12px}
+.join-url{font-size:1.5rem;font-weight:800;word-break:break-all;margin:.4em 0}
+.count{font-size:2.4rem;font-weight:800}
+#players{list-style:none;padding:0;margin:0;max-height:38vh;overflow:auto}
+#players li{display:flex;justify-content:space-between;align-items:center;padding:.15em 0;border-bottom:1px solid var(--line)}
+#players button{padding:.1em .5em;font-size:.8rem;background:transparent;color:var(--muted);border:1px solid var(--line)}
+.top{display:flex;justify-content:space-between;align-items:center;gap:1rem}
+h1{margin:0;font-size:1.8rem}
+.primary{font-size:1.5rem;padding:.6em 1.6em}
+.prompt{font-size:2.2rem;font-weight:800;margin:.5em 0}
+.choices{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}
+.choice{color:#fff;border-radius:14px;padding:.8em 1em;font-size:1.4rem;font-weight:700}
+.choice.correct{outline:6px solid var(--fg)}
+.choice.dim{opacity:.35}
+.meter{display:flex;gap:2rem;align-items:baseline;margin:1rem 0}
+.timer{font-size:4rem;font-weight:900}
+.bars{display:flex;gap:1rem;align-items:flex-end;height:200px;margin-top:1rem}
+.bar{flex:1;display:flex;flex-direction:column;justify-content:flex-end;align-items:center;height:100%}
+.bar .fill{width:100%;border-radius:10px 10px 0 0;min-height:4px;transition:height .3s}
+.bar .n{font-weight:800;font-size:1.4rem}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line)}
+.podium{display:flex;gap:1rem;align-items:flex-end;justify-content:center;margin:1rem 0}
+.podium div{background:var(--card);border-radius:14px;padding:1rem;text-align:center;min-width:180px}
+.tools{display:flex;gap:.6rem;flex-wrap:wrap;margin-top:1rem}
+a.button{display:inline-block;text-decoration:none;border-radius:12px;padding:.7em 1.2em;border:2px solid var(--line);color:var(--fg);font-weight:600}
+</style></head><body>
+<div id="banner" class="banner hidden" role="status">Reconnecting…</div>
+<section id="login" data-screen class="card hidden">
+  <h1>quizbox · teacher</h1>
+  <form id="login-form"><p><label for="password">Admin password</label></p>
+    <input id="password" type="password" autocomplete="current-password" required>
+    <p id="login-error" role="alert" style="color:var(--bad)"></p>
+    <button type="submit">Log in</button></form>
+</section>
+<div id="dashboard" data-screen class="hidden">
+  <aside class="card">
+    <div class="qr" id="qr"></div>
+    <div class="join-url" id="join-url"></div>
+    <div><span class="count" id="count">0</span> <span class="muted">joined</span></div>
+    <ul id="players" aria-label="participants"></ul>
+  </aside>
+  <main>
+    <div class="top"><h1 id="title"></h1>
+      <button id="primary" class="primary" type="button" title="Space or →"></button></div>
+    <section id="stage" class="card" style="margin-top:1rem"></section>
+    <div class="tools">
+      <a class="button" id="csv" href="/admin/api/csv" download>Download results (CSV)</a>
+      <button class="quiet" id="reset" type="button">Reset…</button>
+      <button class="quiet" id="logout" type="button">Log out</button>
+    </div>
+  </main>
+</div>
+<script>/*JS*/
+let socket = null, game = {state: "lobby"}, lastQuestion = null, histogram = null, leaderboard = [];
+
+async function boot() {
+  const {status, data} = await api("GET", "/admin/api/state");
+  if (status === 401) { show("login"); $("password").focus(); return; }
+  $("qr").innerHTML = data.qr_svg;   // SVG made by the server from the join address
+  $("join-url").textContent = data.join_url.replace(/^https?:\/\//, "");
+  $("title").textContent = data.title;
+  show("dashboard");
+  socket = liveSocket("/ws/instructor/" + encodeURIComponent(data.sid), onMessage,
+    (up) => $("banner").classList.toggle("hidden", up),
+    (code) => { if (code === 4004) location.reload(); else show("login"); });
+}
+function onMessage(m) {
+  if (m.type === "state") { game = m; $("title").textContent = m.title; render(); }
+  else if (m.type === "lobby_update") renderPlayers(m);
+  else if (m.type === "question_open") { game.state = "question_open"; lastQuestion = m; histogram = null; render(); }
+  else if (m.type === "live_histogram") { histogram = m; renderCounts(); }
+  else if (m.type === "question_closed") { game.state = "question_closed"; lastQuestion = Object.assign({}, lastQuestion, m); render(); }
+  else if (m.type === "full_leaderboard") { leaderboard = m.leaderboard; if (game.state === "finished") render(); }
+  else if (m.type === "session_ended") { game.state = "finished"; render(); }
+  else if (m.type === "error") alert(m.message);
+}
+function renderPlayers(m) {
+  $("count").textContent = m.count;
+  const list = $("players"); list.replaceChildren();
+  for (const p of m.participants) {
+    const item = el("li"); const remove = el("button", "", "remove");
+    remove.type = "button"; remove.setAttribute("aria-label", "remove " + p.name);
+    remove.onclick = () => { if (confirm("Remove " + p.name + " from the quiz?")) socket.send({type: "kick", student_id: p.student_id}); };
+    item.append(el("span", "", p.name), remove); list.append(item);
+  }
+}
+function primaryLabel() {
+  const last = game.question_count && lastQuestion && lastQuestion.question_idx === game.question_count - 1;
+  return {lobby: "Start", question_open: "Reveal now", question_closed: last ? "Show final results" : "Next question", finished: ""}[game.state];
+}
+function render() {
+  const label = primaryLabel();
+  $("primary").textContent = label; $("primary").classList.toggle("hidden", !label);
+  const stage = $("stage"); stage.replaceChildren();
+  if (game.state === "lobby") {
+    stage.append(el("p", "prompt", "Scan the code or type the address to join."),
+                 el("p", "muted", game.question_count + " questions. Press Start when everyone is in."));
+  } else if ((game.state === "question_open" || game.state === "question_closed") && lastQuestion) {
+    const q = lastQuestion, closed = game.state === "question_closed";
+    stage.append(el("div", "muted", "Question " + (q.question_idx + 1) + " of " + game.question_count),
+                 el("div", "prompt", q.prompt));
+    const choices = el("div", "choices");
+    q.choices.forEach((text, i) => {
+      const c = el("div", "choice choice-" + i);
+      if (closed && q.correct) c.classList.add(LETTERS[i] === q.correct ? "correct" : "dim");
+      c.append(el("span", "shape", SHAPES[i]), el("span", "", LETTERS[i] + "  " + text));
+      choices.append(c);
+    });
+    const meter = el("div", "meter");
+    const timer = el("span", "timer"); timer.id = "timer";
+    const answered = el("span", "big"); answered.id = "answered";
+    meter.append(timer, answered);
+    const bars = el("div", "bars"); bars.id = "bars";
+    stage.append(choices, meter, bars);
+    if (closed) {
+      timer.textContent = "";
+      if (q.explanation) stage.append(el("p", "", q.explanation));
+      if (q.top5 && q.top5.length) {
+        const t = el("ol"); for (const r of q.top5) t.append(el("li", "", r.name + " — " + r.score)); stage.append(el("h3", "", "Top five"), t);
+      }
+      histogram = {histogram: q.histogram, submitted_count: LETTERS.split("").reduce((s, l) => s + (q.histogram[l] || 0), 0),
+                   total_count: LETTERS.split("").reduce((s, l) => s + (q.histogram[l] || 0), 0) + q.histogram.missed};
+    } else countdown(timer, q.remaining_ms);
+    renderCounts();
+  } else if (game.state === "finished") {
+    const podium = el("div", "podium");
+    for (const r of leaderboard.slice(0, 3)) {
+      const d = el("div"); d.append(el("div", "count", "#" + r.rank), el("div", "big", r.name), el("div", "muted", r.score + " points"));
+      podium.append(d);
+    }
+    const table = el("table"); const head = el("tr");
+    for (const h of ["Rank", "Name", "Student id", "Score"]) head.append(el("th", "", h));
+    table.append(head);
+    for (const r of leaderboard) { const row = el("tr"); for (const v of [r.rank, r.name, r.student_id, r.score]) row.append(el("td", "", v)); table.append(row); }
+    stage.append(el("div", "prompt", "Final results"), podium, table);
+  }
+}
+function renderCounts() {
+  if (!histogram || !lastQuestion || !$("bars")) return;
+  $("answered").textContent = histogram.submitted_count + " / " + histogram.total_count + " answered";
+  const bars = $("bars"); bars.replaceChildren();
+  const counts = lastQuestion.choices.map((_, i) => histogram.histogram[LETTERS[i]] || 0);
+  const top = Math.max(1, ...counts);
+  counts.forEach((n, i) => {
+    const bar = el("div", "bar"); const fill = el("div", "fill choice-" + i);
+    fill.style.height = (100 * n / top) + "%";
+    bar.append(el("span", "n", n), fill, el("span", "", SHAPES[i] + " " + LETTERS[i])); bars.append(bar);
+  });
+}
+function primary() {
+  if (!socket) return;
+  if (game.state === "question_open") socket.send({type: "close_question"});
+  else if (game.state !== "finished") socket.send({type: "next"});
+}
+$("primary").onclick = primary;
+document.addEventListener("keydown", (e) => {
+  if ((e.key === " " || e.key === "ArrowRight") && !$("dashboard").classList.contains("hidden") && e.target.tagName !== "INPUT") { e.preventDefault(); primary(); }
+});
+$("reset").onclick = async () => {
+  if (!confirm("Reset the quiz? Every player and answer of this session is deleted.")) return;
+  await api("POST", "/admin/api/reset", {});
+};
+$("logout").onclick = async () => { await api("POST", "/admin/logout", {}); location.reload(); };
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const {status, data} = await api("POST", "/admin/login", {password: $("password").value});
+  if (status === 200) { $("login-error").textContent = ""; boot(); }
+  else $("login-error").textContent = (data && data.message) || "Login failed (" + status + ")";
+});
+boot();
+</script></body></html>
+"""
+
+
+def _assemble(page):
+    # One clear substitution: the shared CSS and JS go where the markers are.
+    return page.replace("/*CSS*/", SHARED_CSS, 1).replace("/*JS*/", SHARED_JS, 1)
+
+
+STUDENT_PAGE = _assemble(STUDENT_PAGE)
+ADMIN_PAGE = _assemble(ADMIN_PAGE)
+
+
+# Command line ################################################################
+
+def sd_notify(state):
+    """Tell systemd (Type=notify) how we are; a no-op elsewhere."""
+    address = os.environ.get("NOTIFY_SOCKET")
+    if not address:
+        return
+    if address.startswith("@"):
+        address = "\0" + address[1:]
+    with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.connect(address)
+        sock.sendall(state.encode())
+
+
+def _read_or_create(path: Path, make) -> str:
+    """A small secret file in the state directory, made once, readable by us alone."""
+    if path.exists():
+        return path.read_text().strip()
+    value = make()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(value + "\n")
+    return value
+
+
+def default_pool_path(config) -> Path:
+    preferred = config.pools_dir / DEFAULT_POOL_NAME
+    if preferred.exists():
+        return preferred
+    pools = sorted(config.pools_dir.glob("*.json"))
+    if not pools:
+        raise SystemExit(f"quizbox: no pool to play: {config.pools_dir} has no .json file "
+                         f"(give one with --pool FILE)")
+    return pools[0]
+
+
+def open_game(store, pool, config):
+    """The pool's session from the database, resumed where it was."""
+    stored = store.session_document(pool.session_id)
+    rows = store.session_rows(pool.session_id)
+    if stored and stored[0] != pool.document and rows[2]:
+        # The file was edited after the class started: keep the questions the
+        # answers belong to; the edit takes effect when the session is reset.
+        log(f"{pool.source} has changed since session {pool.session_id!r} began; "
+            "playing on with the questions as they were. Reset the session to play the edited file.")
+        pool = parse_pool(json.loads(stored[0]), stored[1], pool.session_id)
+    else:
+        with store.atomic():
+            store.ensure_session(pool)
+        rows = store.session_rows(pool.session_id)
+    with store.atomic():
+        store.set_meta("live_sid", pool.session_id)
+    return Game.restore(pool, rows, config.max_participants)
+
+
+def serve(config):
+    pool_path = config.pool_path or default_pool_path(config)
+    try:
+        pool = read_pool(pool_path, config.session_id)
+        store = Store(config.db_path)
+        game = open_game(store, pool, config)
+    except PoolInvalid as exc:
+        raise SystemExit(f"quizbox: the pool is not valid:\n{exc}")
+    except StorageError as exc:
+        raise SystemExit(f"quizbox: {exc}")
+    state_dir = config.state_dir
+    secret = _read_or_create(state_dir / "secret", lambda: secrets.token_hex(32))
+    if config.admin_password:
+        password, password_note = config.admin_password, "(set by QUIZBOX_ADMIN_PASSWORD)"
+    else:
+        password = _read_or_create(state_dir / "admin_password", lambda: secrets.token_hex(5))
+        password_note = f"(kept in {state_dir / 'admin_password'})"
+
+    hub = Hub(config, store, game)
+    site = Site(config, hub, bytes.fromhex(secret), password)
+    geventwebsocket.handler.WebSocket = BoundedWebSocket   # the handler builds its sockets from this name
+    server = WSGIServer((config.host, config.port), make_app(site), handler_class=WebSocketHandler,
+                        log=None, error_log=None, backlog=4096)
+    try:
+        server.init_socket()
+    except OSError as exc:
+        raise SystemExit(f"quizbox: cannot listen on {config.host}:{config.port}: {exc.strerror}. "
+                         f"Is another quizbox running? Choose another port with --port.")
+    hub.start()
+    url = base_url(config)
+    print(f"quizbox {__version__}: \"{game.pool.title}\" (session {game.sid}, "
+          f"{game.question_count} questions, {game.state})\n"
+          f"  Students: {site.join_url()}\n"
+          f"  Teacher:  {url}/admin/\n"
+          f"  Admin password: {password if not config.admin_password else '********'} {password_note}\n"
+          f"  Database: {config.db_path}", flush=True)
+
+    def shut_down():
+        log("stopping")
+        server.stop(timeout=2)
+
+    for signal_number in (2, 15):   # SIGINT, SIGTERM
+        gevent.signal_handler(signal_number, shut_down)
+    sd_notify("READY=1")
+    try:
+        server.serve_forever()
+    finally:
+        hub.stop()
+        store.close()
+
+
+def check(files) -> int:
+    status = 0
+    for file in files:
+        try:
+            pool = read_pool(file)
+        except PoolInvalid as exc:
+            print(exc)
+            status = 1
+        else:
+            print(f"{file}: ok: \"{pool.title}\", {len(pool.questions)} questions, "
+                  f"session {pool.session_id}")
+    return status
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "serve")
+    parser = argparse.ArgumentParser(prog="quizbox.py", description="A live classroom quiz.")
+    parser.add_argument("--version", action="version", version=f"quizbox {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="serve a quiz (the default)")
+    run.add_argument("--pool", dest="pool_path", help="pool file to play [$QUIZ_POOL_PATH]")
+    run.add_argument("--pools", dest="pools_dir", help="folder of pools [$QUIZBOX_POOLS_DIR]")
+    run.add_argument("--db", dest="db_path", help="SQLite database [$QUIZBOX_DB]")
+    run.add_argument("--host", help="address to listen on [$QUIZBOX_HOST, 0.0.0.0]")
+    run.add_argument("--port", help="port [$QUIZBOX_PORT, 8080]")
+    run.add_argument("--public-url", dest="public_url",
+                     help="address phones use, for the QR code [$QUIZBOX_PUBLIC_URL]")
+    run.add_argument("--session-id", dest="session_id", help="session id [$QUIZ_SESSION_ID]")
+    run.add_argument("--export-dir", dest="export_dir",
+                     help="also write results here when a quiz ends [$QUIZBOX_EXPORT_DIR]")
+    validate = commands.add_parser("check", help="validate pool files")
+    validate.add_argument("files", nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return check(args.files)
+    flags = {k: v for k, v in vars(args).items() if k != "command"}
+    serve(build_config(flags))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
