@@ -28,6 +28,7 @@ import argparse
 import base64
 import contextlib
 import csv
+import dataclasses
 import fcntl
 import hashlib
 import hmac
@@ -134,7 +135,9 @@ def build_config(flags: dict, environ=os.environ) -> Config:
     """Defaults, overridden by the environment, overridden by flags."""
     config = Config()
     if environ.get("STATE_DIRECTORY"):  # set by systemd's StateDirectory=
-        config.db_path = Path(environ["STATE_DIRECTORY"].split(":")[0]) / "quizbox.db"
+        state_dir = Path(environ["STATE_DIRECTORY"].split(":")[0])
+        config.db_path = state_dir / "quizbox.db"
+        config.pools_dir = state_dir / "pools"   # writable, for the teacher's uploads
     for name, (variable, kind) in ENVIRONMENT.items():
         raw = flags.get(name)
         if raw is None and environ.get(variable):
@@ -335,16 +338,18 @@ def _parse_question(raw, path, default_limit, problem, time_limit):
                     explanation.strip(), limit)
 
 
-def read_pool(path, fallback_session_id=None) -> Pool:
-    """Read and validate a pool file; PoolInvalid names the file, field and problem."""
+def read_pool(path, fallback_session_id=None, label=None) -> Pool:
+    """Read and validate a pool file; PoolInvalid names the file (or label), field and problem."""
     path = Path(path)
+    label = label or path
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise PoolInvalid([PoolError(path, "", f"cannot be read: {exc.strerror or exc}")])
+        raise PoolInvalid([PoolError(label, "", f"cannot be read: {exc.strerror or exc}")])
     except UnicodeDecodeError:
-        raise PoolInvalid([PoolError(path, "", "is not UTF-8 text")])
-    return parse_pool_text(text, path, fallback_session_id)
+        raise PoolInvalid([PoolError(label, "", "is not UTF-8 text")])
+    pool = parse_pool_text(text, label, fallback_session_id or session_id_from_stem(path.stem))
+    return pool if label == path else dataclasses.replace(pool, source=str(path))
 
 
 def parse_pool_text(text, file, fallback_session_id=None) -> Pool:
@@ -354,6 +359,48 @@ def parse_pool_text(text, file, fallback_session_id=None) -> Pool:
         raise PoolInvalid([PoolError(file, f"line {exc.lineno} column {exc.colno}",
                                      f"not valid JSON: {exc.msg}")])
     return parse_pool(data, file, fallback_session_id)
+
+
+POOL_FILE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.json")
+MAX_POOL_BYTES = 512 * 1024
+
+
+def list_pool_folder(folder):
+    """Every pool file in the folder: [(file name, Pool or None, problems)]."""
+    found = []
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            found.append((path.name, read_pool(path, label=path.name), []))
+        except PoolInvalid as exc:
+            found.append((path.name, None, [str(e) for e in exc.errors]))
+    return found
+
+
+def seed_pool_folder(folder):
+    """A new pools folder starts with the example pools that ship beside this file."""
+    folder = Path(folder)
+    if folder.exists():
+        return
+    folder.mkdir(parents=True)
+    for example in (APP_DIR / "pools").glob("*.json"):
+        (folder / example.name).write_bytes(example.read_bytes())
+
+
+def save_pool_file(folder, name, text, replace=False) -> Pool:
+    """Validate an uploaded pool and write it to the folder, atomically; PoolInvalid if bad."""
+    if not isinstance(name, str) or not POOL_FILE_RE.fullmatch(name):
+        raise PoolInvalid([PoolError(name, "", "a pool file name is letters, digits, '-', '_' "
+                                               "or '.', ending in .json")])
+    if not isinstance(text, str) or len(text.encode()) > MAX_POOL_BYTES:
+        raise PoolInvalid([PoolError(name, "", f"must be JSON text of at most {MAX_POOL_BYTES} bytes")])
+    pool = parse_pool_text(text, name)
+    target = Path(folder) / name
+    if target.exists() and not replace:
+        raise FileExistsError(name)
+    temporary = target.with_name(f".{name}.part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
+    return pool
 
 
 # Storage #####################################################################
@@ -1176,6 +1223,34 @@ def log(message):
     print(f"quizbox: {message}", file=sys.stderr, flush=True)
 
 
+def open_game(store, pool, config):
+    """Make the pool's session the live one, resumed from the database where it was."""
+    stored = store.session_document(pool.session_id)
+    rows = store.session_rows(pool.session_id)
+    if stored and stored[0] != pool.document and rows[2]:
+        # The file was edited after the class started: keep the questions the
+        # answers belong to; the edit takes effect when the session is reset.
+        log(f"{pool.source} has changed since session {pool.session_id!r} began; "
+            "playing on with the questions as they were. Reset the session to play the edited file.")
+        pool = parse_pool(json.loads(stored[0]), stored[1], pool.session_id)
+    else:
+        with store.atomic():
+            store.ensure_session(pool)
+        rows = store.session_rows(pool.session_id)
+    with store.atomic():
+        store.set_meta("live_sid", pool.session_id)
+    return Game.restore(pool, rows, config.max_participants)
+
+
+def load_session(store, sid, max_participants=5000):
+    """Any session kept in the database, live or not, as a Game; None if unknown."""
+    stored = store.session_document(sid)
+    if stored is None:
+        return None
+    pool = parse_pool(json.loads(stored[0]), stored[1], sid)
+    return Game.restore(pool, store.session_rows(sid), max_participants)
+
+
 class Hub:
     """The live session: its sockets, its timer, and the order of store-then-tell."""
 
@@ -1193,6 +1268,10 @@ class Hub:
     # -- life
 
     def start(self):
+        self._resume()
+        self._writer = gevent.spawn(self._writer_loop)
+
+    def _resume(self):
         """Close a question whose time ran out while we were down; time the open one."""
         game = self.game
         if game.state == OPEN:
@@ -1201,7 +1280,19 @@ class Hub:
                 self.commit(steps)
             else:
                 self._arm_timer(game.current_event)
-        self._writer = gevent.spawn(self._writer_loop)
+
+    def switch(self, pool):
+        """Make another pool's session live; only between quizzes, never mid-question."""
+        if self.game.state not in (LOBBY, FINISHED):
+            raise GameError("busy", "A quiz is running: show the final results or reset it first.")
+        self.commit()
+        self.game = open_game(self.store, pool, self.config)
+        self._cancel_timer()
+        students, self.students = self.students, {}
+        instructors, self.instructors = self.instructors, set()
+        for connection in [c for group in students.values() for c in group] + list(instructors):
+            connection.close(CLOSE_SWITCHED, "another quiz is live now")
+        self._resume()
 
     def stop(self):
         if self._writer is not None:
@@ -1586,13 +1677,18 @@ INSTRUCTOR_ACTIONS = {
 # HTTP and WebSocket routes ###################################################
 
 class ApiError(Exception):
-    def __init__(self, status, code, message):
+    def __init__(self, status, code, message, **details):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.details = status, code, message, details
+
+
+def invalid_pool(exc: PoolInvalid):
+    return ApiError(400, "invalid_pool", str(exc.errors[0]),
+                    problems=[str(e) for e in exc.errors])
 
 
 GAME_ERROR_STATUS = {"kicked": 403, "not_joined": 401, "session_full": 503,
-                     "unknown_student": 404, "finished": 409, "not_open": 409}
+                     "unknown_student": 404, "finished": 409, "not_open": 409, "busy": 409}
 
 
 class Signer:
@@ -1651,8 +1747,8 @@ def _json_response(status, body, headers=None):
     return response
 
 
-def _error(status, code, message):
-    return _json_response(status, {"error": code, "message": message})
+def _error(status, code, message, **details):
+    return _json_response(status, {"error": code, "message": message} | details)
 
 
 def _cookie_header(name, value, max_age, same_site="Lax"):
@@ -1761,7 +1857,7 @@ def make_app(site: Site) -> bottle.Bottle:
             try:
                 return callback(*args, **kwargs)
             except ApiError as exc:
-                return _error(exc.status, exc.code, exc.message)
+                return _error(exc.status, exc.code, exc.message, **exc.details)
             except GameError as exc:
                 return _error(GAME_ERROR_STATUS.get(exc.code, 400), exc.code, exc.message)
             except StorageError as exc:
@@ -1912,10 +2008,66 @@ def make_app(site: Site) -> bottle.Bottle:
     @app.get("/admin/api/csv")
     def admin_csv():
         site.require_admin()
-        game = hub.game
+        sid = request.query.get("sid") or hub.game.sid
+        game = hub.game if sid == hub.game.sid else load_session(hub.store, sid)
+        if game is None:
+            raise ApiError(404, "unknown_session", f"No session {sid!r} in this database.")
         return bottle.HTTPResponse(body=results_csv(game).encode("utf-8"), status=200, headers={
             "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
             "Content-Disposition": f'attachment; filename="{game.sid}-results.csv"'})
+
+    @app.get("/admin/api/pools")
+    def admin_pools():
+        site.require_admin()
+        pools = [{"file": name, "title": pool.title if pool else None,
+                  "question_count": len(pool.questions) if pool else 0,
+                  "session_id": pool.session_id if pool else None,
+                  "live": bool(pool) and pool.session_id == hub.game.sid, "problems": problems}
+                 for name, pool, problems in list_pool_folder(site.config.pools_dir)]
+        return _json_response(200, {"pools": pools, "live_sid": hub.game.sid})
+
+    @app.post("/admin/api/pools/select")
+    def admin_select_pool():
+        site.require_admin()
+        name = read_json_body().get("file")
+        if not isinstance(name, str) or not POOL_FILE_RE.fullmatch(name):
+            raise ApiError(400, "bad_file", "file must be the name of a .json file in the pools folder")
+        path = site.config.pools_dir / name
+        if not path.is_file():
+            raise ApiError(404, "unknown_pool", f"There is no {name} in the pools folder.")
+        try:
+            pool = read_pool(path, label=name)
+        except PoolInvalid as exc:
+            raise invalid_pool(exc)
+        hub.switch(pool)
+        return _json_response(200, {"ok": True, "sid": hub.game.sid, "title": hub.game.pool.title,
+                                    "state": hub.game.state})
+
+    @app.post("/admin/api/pools/upload")
+    def admin_upload_pool():
+        site.require_admin()
+        body = read_json_body()
+        try:
+            pool = save_pool_file(site.config.pools_dir, body.get("filename"), body.get("content"),
+                                  replace=body.get("replace") is True)
+        except PoolInvalid as exc:
+            raise invalid_pool(exc)
+        except FileExistsError:
+            raise ApiError(409, "exists", f"{body.get('filename')} already exists; "
+                                          "send \"replace\": true to overwrite it.")
+        except OSError as exc:
+            raise ApiError(500, "cannot_save", f"Could not save the pool: {exc.strerror}")
+        return _json_response(200, {"ok": True, "file": body["filename"], "title": pool.title,
+                                    "question_count": len(pool.questions),
+                                    "session_id": pool.session_id})
+
+    @app.get("/admin/api/sessions")
+    def admin_sessions():
+        site.require_admin()
+        sessions = [{"sid": sid, "title": title, "state": state, "created_at_ms": created,
+                     "ended_at_ms": ended, "participants": count, "live": sid == hub.game.sid}
+                    for sid, title, state, created, ended, count in hub.store.sessions_summary()]
+        return _json_response(200, {"sessions": sessions})
 
     @app.route("/ws/instructor/<sid>")
     def instructor_socket(sid):
@@ -2495,35 +2647,28 @@ def default_pool_path(config) -> Path:
     return pools[0]
 
 
-def open_game(store, pool, config):
-    """The pool's session from the database, resumed where it was."""
-    stored = store.session_document(pool.session_id)
-    rows = store.session_rows(pool.session_id)
-    if stored and stored[0] != pool.document and rows[2]:
-        # The file was edited after the class started: keep the questions the
-        # answers belong to; the edit takes effect when the session is reset.
-        log(f"{pool.source} has changed since session {pool.session_id!r} began; "
-            "playing on with the questions as they were. Reset the session to play the edited file.")
-        pool = parse_pool(json.loads(stored[0]), stored[1], pool.session_id)
-    else:
-        with store.atomic():
-            store.ensure_session(pool)
-        rows = store.session_rows(pool.session_id)
-    with store.atomic():
-        store.set_meta("live_sid", pool.session_id)
-    return Game.restore(pool, rows, config.max_participants)
+def starting_pool(config, store):
+    """--pool if given; else the quiz that was live last time; else the example pool."""
+    if config.pool_path:
+        return read_pool(config.pool_path, config.session_id)
+    live_sid = store.get_meta("live_sid")
+    stored = store.session_document(live_sid) if live_sid else None
+    if stored:
+        return parse_pool(json.loads(stored[0]), stored[1], live_sid)
+    return read_pool(default_pool_path(config), config.session_id)
 
 
 def serve(config):
-    pool_path = config.pool_path or default_pool_path(config)
     try:
-        pool = read_pool(pool_path, config.session_id)
         store = Store(config.db_path)
-        game = open_game(store, pool, config)
+        seed_pool_folder(config.pools_dir)
+        game = open_game(store, starting_pool(config, store), config)
     except PoolInvalid as exc:
         raise SystemExit(f"quizbox: the pool is not valid:\n{exc}")
     except StorageError as exc:
         raise SystemExit(f"quizbox: {exc}")
+    except OSError as exc:
+        raise SystemExit(f"quizbox: {exc.filename}: {exc.strerror}")
     state_dir = config.state_dir
     secret = _read_or_create(state_dir / "secret", lambda: secrets.token_hex(32))
     if config.admin_password:

@@ -77,7 +77,9 @@ class QuizServer:
     """One `quizbox.py serve` subprocess on its own port, database and log."""
 
     def __init__(self, pool_path, db_path, log_path, port=None,
-                 password=DEFAULT_PASSWORD, env=None):
+                 password=DEFAULT_PASSWORD, env=None, args=None):
+        # args, when given, replace "--pool P --db D" (e.g. to test defaults).
+        self.args = args
         self.pool_path = str(pool_path)
         self.db_path = str(db_path)
         self.log_path = str(log_path)
@@ -100,8 +102,10 @@ class QuizServer:
         return env
 
     def start(self, timeout=15.0):
-        cmd = [sys.executable, str(QUIZBOX), "serve", "--pool", self.pool_path,
-               "--db", self.db_path, "--host", "127.0.0.1", "--port", str(self.port)]
+        chosen = self.args if self.args is not None else [
+            "--pool", self.pool_path, "--db", self.db_path]
+        cmd = [sys.executable, str(QUIZBOX), "serve", *chosen,
+               "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self.log_path, "ab") as log:  # append: a restart keeps old lines
             self.proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=self._env(),
                                          stdout=log, stderr=subprocess.STDOUT)

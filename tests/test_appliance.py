@@ -1,0 +1,236 @@
+"""The Pi appliance (issue 4): a folder of pools, switching and uploading them
+through the real HTTP routes, past sessions' results, the export folder, the
+state directory and the join address."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import QuizServer, REPO_ROOT, sample_pool
+from wsclient import WSClosed
+
+sys.path.insert(0, str(REPO_ROOT))
+import quizbox  # noqa: E402
+
+
+def write_pool(folder, name, **overrides):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(json.dumps(sample_pool(**overrides)))
+    return path
+
+
+@pytest.fixture
+def folder_server(tmp_path):
+    """A server playing bio.json from a pools folder that also holds geo.json
+    and a broken file, with an export folder."""
+    pools = tmp_path / "pools"
+    write_pool(pools, "bio.json", session_id="bio")
+    write_pool(pools, "geo.json", session_id="geo", title="Geography")
+    (pools / "broken.json").write_text('{"title": "Broken", "questions": []}')
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    server = QuizServer(pools / "bio.json", tmp_path / "quiz.db", tmp_path / "server.log",
+                        env={"QUIZBOX_POOLS_DIR": str(pools), "QUIZBOX_EXPORT_DIR": str(exports)})
+    server.pools, server.exports = pools, exports
+    yield server.start()
+    server.stop()
+
+
+def test_pools_are_listed_with_title_count_and_problems(folder_server):
+    admin = folder_server.admin_cookie()
+    status, body, _ = folder_server.json("GET", "/admin/api/pools", cookie=admin)
+    assert status == 200
+    pools = {p["file"]: p for p in body["pools"]}
+    assert set(pools) == {"bio.json", "geo.json", "broken.json"}
+    assert pools["bio.json"]["live"] is True and pools["geo.json"]["live"] is False
+    assert pools["geo.json"]["title"] == "Geography"
+    assert pools["geo.json"]["question_count"] == 3
+    assert pools["broken.json"]["problems"] == ["broken.json: questions: must be a non-empty list"]
+    assert folder_server.json("GET", "/admin/api/pools")[0] == 401
+
+
+def test_switching_pools_moves_the_class_and_keeps_each_session(folder_server):
+    server = folder_server
+    admin = server.admin_cookie()
+    student = server.join("s1", "Ann")
+    ws = server.student_ws(student)
+    teacher = server.instructor_ws(admin)
+    teacher.send_json({"type": "next"})
+    ws.recv_until("question_open")
+    ws.send_json({"type": "submit", "question_idx": 0, "answer": "B"})
+    assert ws.recv_until("submit_ack")["score"] > 0
+
+    # Not while a quiz is running.
+    status, body, _ = server.json("POST", "/admin/api/pools/select",
+                                  json_body={"file": "geo.json"}, cookie=admin)
+    assert (status, body["error"]) == (409, "busy")
+
+    teacher.send_json({"type": "end_session"})
+    ws.recv_until("session_ended")
+    status, body, _ = server.json("POST", "/admin/api/pools/select",
+                                  json_body={"file": "geo.json"}, cookie=admin)
+    assert status == 200 and body["sid"] == "geo" and body["state"] == "lobby"
+    assert ws.wait_closed() == 4004
+    assert teacher.wait_closed() == 4004
+    assert server.live_sid() == "geo"
+
+    # The old session's results stay downloadable; the new one is empty.
+    status, _, csv_bio = server.request("GET", "/admin/api/csv?sid=bio", cookie=admin)
+    assert status == 200 and "s1,Ann" in csv_bio.decode("utf-8-sig")
+    _, _, csv_geo = server.request("GET", "/admin/api/csv", cookie=admin)
+    assert "Ann" not in csv_geo.decode("utf-8-sig")
+    _, body, _ = server.json("GET", "/admin/api/sessions", cookie=admin)
+    sessions = {s["sid"]: s for s in body["sessions"]}
+    assert sessions["bio"]["state"] == "finished" and sessions["bio"]["participants"] == 1
+    assert sessions["geo"]["live"] is True
+    assert server.json("GET", "/admin/api/csv?sid=nope", cookie=admin)[0] == 404
+
+    # Switching back resumes the finished session as it was.
+    server.json("POST", "/admin/api/pools/select", json_body={"file": "bio.json"}, cookie=admin)
+    assert server.live_sid() == "bio"
+    assert server.json("GET", "/api/me", cookie=student)[1]["total_score"] > 0
+
+
+@pytest.mark.parametrize("name, status, code", [
+    ("../bio.json", 400, "bad_file"),
+    ("bio", 400, "bad_file"),
+    ("missing.json", 404, "unknown_pool"),
+    ("broken.json", 400, "invalid_pool"),
+])
+def test_selecting_a_bad_pool_changes_nothing(folder_server, name, status, code):
+    admin = folder_server.admin_cookie()
+    answer, body, _ = folder_server.json("POST", "/admin/api/pools/select",
+                                         json_body={"file": name}, cookie=admin)
+    assert (answer, body["error"]) == (status, code)
+    assert folder_server.live_sid() == "bio"
+
+
+def test_upload_validates_saves_and_refuses_to_overwrite(folder_server):
+    server, admin = folder_server, folder_server.admin_cookie()
+    before = sorted(p.name for p in server.pools.iterdir())
+    bad = json.dumps(sample_pool(questions=[{"prompt": "?", "choices": ["a"], "correct": "E"}]))
+    status, body, _ = server.json("POST", "/admin/api/pools/upload", cookie=admin,
+                                  json_body={"filename": "new.json", "content": bad})
+    assert status == 400 and body["error"] == "invalid_pool"
+    assert body["problems"] == ["new.json: questions[0].choices: needs 2 to 4 choices, has 1"]
+    status, body, _ = server.json("POST", "/admin/api/pools/upload", cookie=admin,
+                                  json_body={"filename": "new.json", "content": "{oops"})
+    assert status == 400 and "line 1 column 2" in body["message"]
+    assert sorted(p.name for p in server.pools.iterdir()) == before
+
+    good = json.dumps(sample_pool(session_id="new", title="Fresh"))
+    status, body, _ = server.json("POST", "/admin/api/pools/upload", cookie=admin,
+                                  json_body={"filename": "new.json", "content": good})
+    assert status == 200 and body["title"] == "Fresh" and body["question_count"] == 3
+    assert json.loads((server.pools / "new.json").read_text())["title"] == "Fresh"
+    status, body, _ = server.json("POST", "/admin/api/pools/upload", cookie=admin,
+                                  json_body={"filename": "new.json", "content": good})
+    assert (status, body["error"]) == (409, "exists")
+    status, _, _ = server.json("POST", "/admin/api/pools/upload", cookie=admin,
+                               json_body={"filename": "new.json", "content": good, "replace": True})
+    assert status == 200
+    assert not [p for p in server.pools.iterdir() if p.name.endswith(".part")]
+
+    # A cross-site form cannot upload (it cannot send JSON), nor can a stranger.
+    status, _, _ = server.request("POST", "/admin/api/pools/upload", cookie=admin,
+                                  raw_body=b"filename=x.json&content=1",
+                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 415
+    assert server.json("POST", "/admin/api/pools/upload",
+                       json_body={"filename": "y.json", "content": good})[0] == 401
+
+
+def test_results_are_exported_when_the_quiz_ends(folder_server):
+    server = folder_server
+    cookie = server.join("=cmd", "Zoë")
+    ws = server.student_ws(cookie)
+    teacher = server.instructor_ws(server.admin_cookie())
+    teacher.send_json({"type": "next"})
+    ws.recv_until("question_open")
+    ws.send_json({"type": "submit", "question_idx": 0, "answer": "B"})
+    ws.recv_until("submit_ack")
+    teacher.send_json({"type": "end_session"})
+    ws.recv_until("session_ended")
+    teacher.recv_until("full_leaderboard")
+    files = list(server.exports.iterdir())
+    assert len(files) == 1 and files[0].name.startswith("bio_") and files[0].suffix == ".csv"
+    text = files[0].read_bytes().decode("utf-8")
+    assert text.startswith("\ufeffrank,student_id,name")
+    assert "1,'=cmd,Zoë" in text
+
+
+def test_state_directory_holds_database_secret_password_and_seeded_pools(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    server = QuizServer(tmp_path / "unused.json", state / "quizbox.db", tmp_path / "server.log",
+                        password=None, env={"STATE_DIRECTORY": str(state)}, args=[])
+    server.start()
+    try:
+        assert (state / "quizbox.db").exists()
+        seeded = sorted(p.name for p in (state / "pools").glob("*.json"))
+        assert seeded == sorted(p.name for p in (REPO_ROOT / "pools").glob("*.json"))
+        password = (state / "admin_password").read_text().strip()
+        for secret in ("admin_password", "secret"):
+            assert stat.S_IMODE((state / secret).stat().st_mode) == 0o600
+        assert f"Admin password: {password}" in server.log()
+        assert server.live_sid() == "science"   # the example pool, with no --pool
+        server.password = password
+        admin = server.admin_cookie()
+        server.json("POST", "/admin/api/pools/select", json_body={"file": "geography.json"},
+                    cookie=admin)
+        server.stop()
+        server.start()   # the live quiz survives a restart with no --pool
+        assert server.live_sid() == "geography"
+        assert server.admin_cookie() and server.json("GET", "/admin/api/state",
+                                                     cookie=admin)[0] == 200
+    finally:
+        server.stop()
+
+
+def test_join_address_is_reachable_from_the_network(server, monkeypatch):
+    admin = server.admin_cookie()
+    join_url = server.json("GET", "/admin/api/state", cookie=admin)[1]["join_url"]
+    lan = quizbox.lan_address()
+    if lan is None:
+        pytest.skip("this machine has no LAN address")
+    assert join_url == f"http://{lan}:{server.port}/?sid=bio101"
+    assert not lan.startswith("127.")
+    assert "127.0.0.1" not in server.log().split("Students:")[1].split("\n")[0]
+
+
+def test_join_address_rules():
+    config = quizbox.Config(host="0.0.0.0", port=80)
+    original = quizbox.lan_address
+    try:
+        quizbox.lan_address = lambda: "192.168.4.1"
+        assert quizbox.base_url(config) == "http://192.168.4.1"
+        config.port = 8080
+        assert quizbox.base_url(config) == "http://192.168.4.1:8080"
+        config.host = "10.0.0.7"   # bound to one address: that one
+        assert quizbox.base_url(config) == "http://10.0.0.7:8080"
+        config.public_url = "http://quiz.school.example"
+        assert quizbox.base_url(config) == "http://quiz.school.example"
+    finally:
+        quizbox.lan_address = original
+
+
+def test_interface_addresses_come_from_the_kernel():
+    addresses = dict(quizbox.interface_addresses())
+    assert addresses.get("lo") == "127.0.0.1"
+    assert quizbox.lan_address() != "127.0.0.1"
+
+
+def test_port_in_use_is_a_clear_error(server):
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "quizbox.py"), "--pool", server.pool_path,
+         "--db", server.db_path + "-other", "--host", "127.0.0.1", "--port", str(server.port)],
+        capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{server.port}" in result.stderr
+    assert "--port" in result.stderr
