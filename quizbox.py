@@ -83,6 +83,7 @@ SEND_BACKLOG_LIMIT = 500        # frames queued for one socket before it is drop
 SEND_TIMEOUT_S = 10.0           # a phone that reads nothing for this long is dropped
 CLOSE_GRACE_S = 2.0             # time a client gets to answer our close frame
 LOBBY_UPDATE_DELAY_S = 0.2      # joins are announced to the projector in batches
+STORAGE_RETRY_S = 2.0           # a failed write of the game's state is tried again
 LOGIN_WINDOW_S = 60
 LOGIN_MAX_FAILURES = 5
 COOKIE_MAX_AGE_S = 7 * 24 * 3600
@@ -1348,6 +1349,7 @@ class Hub:
             self._reload()
             for connection in self.instructors:
                 connection.send_message(msg_error("storage_failed", str(exc)))
+            gevent.spawn_later(STORAGE_RETRY_S, self._resume)   # a timer's close is retried
 
     def _reload(self):
         game = self.game
