@@ -215,6 +215,11 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_letter_of(value, letters) -> bool:
+    """One of the letters, exactly ("AB" and "" are not, though `in` would say so)."""
+    return isinstance(value, str) and len(value) == 1 and value in letters
+
+
 def session_id_from_stem(stem: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "quiz"
     return cleaned[:64]
@@ -272,11 +277,16 @@ def parse_pool(data, file, fallback_session_id=None) -> Pool:
             if question:
                 questions.append(question)
 
+    if session_id is None:
+        session_id = fallback_session_id or session_id_from_stem(Path(str(file)).stem)
+        if not SESSION_ID_RE.fullmatch(session_id):   # it goes into every URL and QR code
+            problem("session_id", f"{session_id!r} (from QUIZ_SESSION_ID) must be 1 to 64 "
+                                  "letters, digits, '-', '_' or '.'")
     if errors:
         raise PoolInvalid(errors)
     return Pool(
         title=title.strip(),
-        session_id=session_id or fallback_session_id or session_id_from_stem(Path(str(file)).stem),
+        session_id=session_id,
         time_limit_default=default_limit,
         score_fn=score_fn,
         streak_bonus=streak_bonus,
@@ -322,7 +332,7 @@ def _parse_question(raw, path, default_limit, problem, time_limit):
         bad("correct", "missing (use null for a poll question)")
     elif correct is not None and choices is not None:
         letters = LETTERS[:len(choices)]
-        if not isinstance(correct, str) or correct not in letters:
+        if not is_letter_of(correct, letters):
             bad("correct", f"{json.dumps(correct)} is not one of {', '.join(letters)}")
 
     explanation = raw.get("explanation", "")
@@ -485,6 +495,8 @@ class Store:
                 raise sqlite3.DatabaseError("integrity check failed")
             self._migrate()
         except (sqlite3.Error, OSError) as exc:
+            with contextlib.suppress(Exception):
+                self.db.close()
             raise StorageError(
                 f"{self.path}: cannot use the database ({exc}). If the file is damaged, "
                 f"move it aside (results already exported stay safe) and start again."
@@ -838,7 +850,7 @@ class Game:
         if earlier is not None and earlier.status == "submitted":
             return earlier, False
         question = self.pool.questions[idx]
-        if not isinstance(answer, str) or answer not in question.letters:
+        if not is_letter_of(answer, question.letters):
             raise GameError("bad_answer", f"answer must be one of {', '.join(question.letters)}")
         if self.state != OPEN or self.current_idx != idx:
             raise GameError("not_open", f"question {idx + 1} is not open")
@@ -2165,174 +2177,286 @@ def base_url(config):
 # Every text from a pool or a student goes in with textContent, never as HTML.
 
 SHARED_CSS = r"""
-:root{--bg:#f6f7fb;--fg:#17181c;--card:#fff;--muted:#5d6170;--line:#dde0e8;
---a:#d7263d;--b:#1b6fd1;--c:#d99000;--d:#1d9a5b;--ok:#1d9a5b;--bad:#d7263d;color-scheme:light dark}
-@media (prefers-color-scheme:dark){:root{--bg:#121317;--fg:#eef0f5;--card:#1d1f26;--muted:#a4a9b8;--line:#343846}}
+:root{--bg:#eef0f6;--fg:#14161b;--card:#fff;--muted:#545b6b;--line:#d5d9e3;--soft:#e3e6ee;
+--a:#d01c3a;--b:#1368ce;--c:#f0b400;--d:#1e7b34;--on-c:#1b1400;
+--ok:#1a7f37;--bad:#c8102e;--accent:#4b2fb8;--on-accent:#fff;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--bg:#0f1116;--fg:#eef0f5;--card:#1a1d25;--muted:#a9afbf;
+--line:#323744;--soft:#262a35;--ok:#4cc26a;--bad:#ff6b7d;--accent:#8f7bff;--on-accent:#0f1116}}
 *{box-sizing:border-box}
-body{margin:0;font:18px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
-button{font:inherit;cursor:pointer;border-radius:12px;border:0;padding:.7em 1.2em;background:var(--b);color:#fff;font-weight:600}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font:18px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;background:var(--bg);color:var(--fg)}
+h1,h2,h3{line-height:1.15}
+button,.btn{font:inherit;font-weight:700;cursor:pointer;border-radius:12px;border:0;padding:.65em 1.2em;
+background:var(--accent);color:var(--on-accent);text-decoration:none;display:inline-flex;align-items:center;justify-content:center;gap:.4em}
 button:disabled{opacity:.5;cursor:default}
-button.quiet{background:transparent;color:var(--fg);border:2px solid var(--line)}
+button.quiet,.btn.quiet{background:transparent;color:var(--fg);border:2px solid var(--line)}
+button:focus-visible,.btn:focus-visible,input:focus-visible,summary:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 input{font:inherit;padding:.6em .8em;border-radius:10px;border:2px solid var(--line);background:var(--card);color:var(--fg);width:100%}
 .card{background:var(--card);border-radius:16px;padding:1.2rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 .muted{color:var(--muted)}
 .hidden{display:none!important}
-.banner{position:fixed;left:0;right:0;top:0;padding:.5em 1em;text-align:center;font-weight:600;background:#333;color:#fff;z-index:9}
-.choice-0{background:var(--a)}.choice-1{background:var(--b)}.choice-2{background:var(--c)}.choice-3{background:var(--d)}
-.shape{display:inline-block;width:1.1em;text-align:center;margin-right:.4em}
+.banner{position:fixed;left:0;right:0;top:0;padding:.55em 1em;text-align:center;font-weight:700;
+background:#ffd23f;color:#1b1400;z-index:20;display:flex;gap:.6em;align-items:center;justify-content:center;box-shadow:0 2px 8px rgba(0,0,0,.3)}
+.spin{width:1em;height:1em;border:3px solid currentColor;border-right-color:transparent;border-radius:50%;animation:spin 1s linear infinite;flex:none}
+@keyframes spin{to{transform:rotate(360deg)}}
+.choice-0{background:var(--a);color:#fff}.choice-1{background:var(--b);color:#fff}
+.choice-2{background:var(--c);color:var(--on-c)}.choice-3{background:var(--d);color:#fff}
+.shape{width:1.1em;height:1.1em;flex:none;fill:currentColor;vertical-align:-.15em}
+.letter{font-weight:900}
+.ring{--p:1;display:grid;place-items:center;border-radius:50%;font-weight:900;font-variant-numeric:tabular-nums;
+background:radial-gradient(closest-side,var(--card) 80%,transparent 81%),conic-gradient(var(--accent) calc(var(--p)*1turn),var(--soft) 0)}
+.ring.low{background:radial-gradient(closest-side,var(--card) 80%,transparent 81%),conic-gradient(var(--bad) calc(var(--p)*1turn),var(--soft) 0);color:var(--bad)}
+@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 """
 
 SHARED_JS = r"""
-const SHAPES = ["\u25B2", "\u25C6", "\u25CF", "\u25A0"];   // triangle, diamond, circle, square
 const LETTERS = "ABCD";
+const SHAPE_NAMES = ["triangle", "diamond", "circle", "square"];
+const SHAPE_PATHS = ["M12 2.5 22.5 21h-21z", "M12 1.5 22.5 12 12 22.5 1.5 12z",
+                     "M2 12a10 10 0 1 0 20 0 10 10 0 1 0-20 0z", "M3 3h18v18H3z"];
 function $(id) { return document.getElementById(id); }
+// Every text from a pool or a student goes in through here: textContent, never HTML.
 function el(tag, cls, text) {
   const node = document.createElement(tag);
   if (cls) node.className = cls;
   if (text !== undefined && text !== null) node.textContent = String(text);
   return node;
 }
+function shape(i) {   // each choice has its own shape as well as its colour
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg"), path = document.createElementNS(ns, "path");
+  svg.setAttribute("viewBox", "0 0 24 24"); svg.setAttribute("class", "shape");
+  svg.setAttribute("aria-hidden", "true"); path.setAttribute("d", SHAPE_PATHS[i]);
+  svg.append(path);
+  return svg;
+}
 function show(id) {
   for (const node of document.querySelectorAll("[data-screen]")) node.classList.toggle("hidden", node.id !== id);
 }
+function points(n) { return Number(n || 0).toLocaleString(); }
 async function api(method, path, body) {
   const options = {method, headers: {}, credentials: "same-origin"};
   if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
-  const response = await fetch(path, options);
+  let response;
+  try { response = await fetch(path, options); } catch (e) { return {status: 0, data: null}; }
   let data = null;
   try { data = await response.json(); } catch (e) { /* not JSON */ }
   return {status: response.status, data};
 }
 function wsUrl(path) { return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path; }
-// A socket that comes back by itself (phone locked, Wi-Fi blip, server restart).
+// A socket that comes back by itself (phone locked, Wi-Fi blip, server restart):
+// retries with backoff, at once when the page is shown again, and gives up on a
+// socket that has heard nothing for a while (a dead Wi-Fi never says goodbye).
 function liveSocket(path, onMessage, onStatus, onFinalClose) {
-  let attempt = 0, socket = null, stopped = false;
+  let attempt = 0, socket = null, stopped = false, retry = null, heard = 0;
   function open() {
-    socket = new WebSocket(wsUrl(path));
-    socket.onopen = () => { attempt = 0; onStatus(true); };
-    socket.onmessage = (event) => { try { onMessage(JSON.parse(event.data)); } catch (e) { console.error(e); } };
-    socket.onclose = (event) => {
-      if (stopped) return;
-      if (event.code >= 4000 && event.code < 4100) { stopped = true; onFinalClose(event.code, event.reason); return; }
-      onStatus(false);
-      const delay = Math.min(10000, 500 * 2 ** attempt++) * (0.75 + Math.random() / 2);
-      setTimeout(open, delay);
+    clearTimeout(retry); retry = null;
+    const ws = socket = new WebSocket(wsUrl(path));
+    ws.onopen = () => { attempt = 0; heard = Date.now(); onStatus(true); };
+    ws.onmessage = (event) => {
+      heard = Date.now();
+      let message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      onMessage(message);
+    };
+    ws.onclose = (event) => {
+      if (stopped || ws !== socket) return;
+      if (event.code >= 4000 && event.code < 4100) { stopped = true; onStatus(true); onFinalClose(event.code, event.reason); return; }
+      later();
     };
   }
+  function later() {
+    onStatus(false);
+    const delay = Math.min(10000, 500 * 2 ** attempt++) * (0.75 + Math.random() / 2);
+    retry = setTimeout(open, delay);
+  }
+  function drop() {   // forget a socket that went quiet and start again
+    const old = socket; socket = null;
+    old.onclose = null; try { old.close(); } catch (e) { /* already gone */ }
+    later();
+  }
+  function wake() { if (!stopped && retry) { attempt = 0; open(); } }
+  setInterval(() => {
+    if (stopped || !socket || socket.readyState !== 1) return;
+    if (Date.now() - heard > 45000) drop(); else socket.send('{"type":"ping"}');
+  }, 15000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) wake(); });
+  window.addEventListener("online", wake);
   open();
   return {send(message) { if (socket && socket.readyState === 1) { socket.send(JSON.stringify(message)); return true; } return false; },
           stop() { stopped = true; if (socket) socket.close(); }};
 }
-// Counts down to a deadline given as remaining_ms when the message arrived.
-function countdown(node, remainingMs, onZero) {
+// Counts down to a deadline given as remaining_ms when the message arrived;
+// the ring (class "ring") shows the part of totalMs that is left.
+function countdown(node, remainingMs, totalMs, onZero) {
   const end = performance.now() + remainingMs;
-  clearInterval(node._timer);
+  stopCountdown(node);
   function tick() {
     const left = Math.max(0, end - performance.now());
     node.textContent = Math.ceil(left / 1000);
-    if (left <= 0) { clearInterval(node._timer); if (onZero) onZero(); }
+    node.style.setProperty("--p", totalMs ? Math.min(1, left / totalMs) : 0);
+    node.classList.toggle("low", left <= 5000);
+    if (left <= 0) { stopCountdown(node); if (onZero) onZero(); }
   }
   tick();
-  node._timer = setInterval(tick, 200);
+  node._timer = setInterval(tick, 100);
 }
+function stopCountdown(node) { if (node) { clearInterval(node._timer); node._timer = null; } }
 """
 
 STUDENT_PAGE = r"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>quizbox</title>
 <style>/*CSS*/
-main{max-width:560px;margin:0 auto;padding:1rem}
-h1{font-size:1.4rem;margin:.2em 0 .6em}
-.answers{display:grid;grid-template-columns:1fr;gap:.7rem;margin-top:1rem}
-@media (min-width:520px){.answers{grid-template-columns:1fr 1fr}}
-.answer{min-height:4.2rem;text-align:left;font-size:1.15rem;display:flex;align-items:center;gap:.5em}
-.answer.locked{outline:5px solid var(--fg);outline-offset:2px}
-.answer.faded{opacity:.35}
-.timer{font-size:2.2rem;font-weight:800;float:right}
-.prompt{font-size:1.3rem;font-weight:700}
-.verdict{font-size:2rem;font-weight:800;margin:.2em 0}
-.right{color:var(--ok)}.wrong{color:var(--bad)}
-.big{font-size:1.6rem;font-weight:700}
-label{display:block;margin:.8em 0 .3em;font-weight:600}
-#error{color:var(--bad);min-height:1.4em}
+body{min-height:100vh;min-height:100dvh;display:flex;flex-direction:column}
+.bar{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.55rem 1rem;font-size:.95rem;background:var(--card);border-bottom:1px solid var(--line)}
+.brand{font-weight:900;letter-spacing:.02em}
+.who{font-weight:700;text-align:right;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
+main{width:100%;max-width:600px;margin:0 auto;padding:1rem;flex:1;display:flex;flex-direction:column}
+main>section{flex:1;display:flex;flex-direction:column;gap:1rem}
+main>section.card{flex:0 0 auto}
+h1{font-size:1.6rem;margin:0}
+label{display:block;margin:.9em 0 .3em;font-weight:700}
+.hint{font-size:.9rem;margin:.3em 0 0}
+#join-error{color:var(--bad);min-height:1.4em;margin:.8em 0;font-weight:600}
+.wide{width:100%;font-size:1.2rem;padding:.8em}
+.center{text-align:center;align-items:center;justify-content:center}
+.tick{width:4.5rem;height:4.5rem;border-radius:50%;display:grid;place-items:center;font-size:2.6rem;font-weight:900;background:var(--ok);color:#fff}
+.name-big{font-size:2rem;font-weight:900;overflow-wrap:anywhere;margin:0}
+.dots span{display:inline-block;width:.6em;height:.6em;margin:0 .2em;border-radius:50%;background:var(--accent);animation:pulse 1.4s infinite ease-in-out}
+.dots span:nth-child(2){animation-delay:.2s}.dots span:nth-child(3){animation-delay:.4s}
+@keyframes pulse{0%,80%,100%{opacity:.2;transform:scale(.7)}40%{opacity:1;transform:scale(1)}}
+.qhead{display:flex;align-items:center;justify-content:space-between;gap:1rem}
+.qnum{font-weight:700;color:var(--muted)}
+.timer{width:3.6rem;height:3.6rem;font-size:1.4rem;flex:none}
+.prompt{font-size:1.35rem;font-weight:800;margin:0;overflow-wrap:anywhere}
+.answers{display:grid;grid-template-columns:1fr;gap:.7rem;flex:1;grid-auto-rows:minmax(4.2rem,1fr);max-height:30rem}
+@media (min-width:560px){.answers{grid-template-columns:1fr 1fr;grid-auto-rows:minmax(7rem,1fr)}}
+.answer{position:relative;text-align:left;font-size:1.2rem;justify-content:flex-start;gap:.6em;padding:.7em 1em;border-radius:16px;
+box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflow-wrap:anywhere}
+.answer:active{transform:translateY(3px);box-shadow:0 1px 0 rgba(0,0,0,.25)}
+.answer .shape{width:1.6em;height:1.6em}
+.answer .letter{font-size:1.3rem}
+.answer .text{flex:1;min-width:0}
+.answer:disabled{opacity:1;cursor:default}
+.answer.faded{opacity:.3}
+.answer.locked{outline:5px solid var(--fg);outline-offset:3px}
+.answer .tag{display:none;font-size:.85rem;font-weight:800;background:rgba(0,0,0,.3);color:#fff;border-radius:999px;padding:.2em .7em;white-space:nowrap}
+.answer.locked .tag{display:inline-block}
+.status{min-height:1.5em;font-weight:700;text-align:center;margin:0}
+.verdict{border-radius:16px;padding:1.2rem;text-align:center;color:#fff;background:#596070}
+.verdict.right{background:var(--ok)}.verdict.wrong{background:var(--bad)}
+@media (prefers-color-scheme:dark){.verdict.right{background:#1a7f37}.verdict.wrong{background:#c8102e}}
+.verdict .big{font-size:2.2rem;font-weight:900;margin:0}
+.verdict .gain{font-size:1.4rem;font-weight:800;margin:.2em 0 0}
+.chip{display:flex;align-items:center;gap:.5em;border-radius:12px;padding:.6em .9em;font-weight:700;overflow-wrap:anywhere}
+.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));gap:.7rem}
+.stat{background:var(--card);border-radius:14px;padding:.8rem;text-align:center;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.stat b{display:block;font-size:1.8rem;font-weight:900;line-height:1.1}
+.stat span{color:var(--muted);font-size:.9rem}
+.explanation{margin:0;overflow-wrap:anywhere}
+.rank-big{font-size:4rem;font-weight:900;line-height:1;margin:0;color:var(--accent)}
 </style></head><body>
-<div id="banner" class="banner hidden" role="status" aria-live="polite">Reconnecting…</div>
+<div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>Reconnecting…</span></div>
+<header class="bar"><span class="brand">quizbox</span><span id="who" class="who"></span></header>
 <main>
+  <section id="loading" data-screen class="center"><p class="muted">Loading…</p></section>
   <section id="join" data-screen class="card hidden">
     <h1>Join the quiz</h1>
-    <p id="join-note" class="muted"></p>
-    <form id="join-form">
+    <p id="join-note" class="muted hint"></p>
+    <form id="join-form" novalidate>
       <label for="student-id">Student id</label>
-      <input id="student-id" autocomplete="off" maxlength="64" required>
-      <label for="name">Name</label>
-      <input id="name" autocomplete="nickname" maxlength="40" required>
-      <p id="error" role="alert"></p>
-      <button id="join-button" type="submit">Join</button>
+      <input id="student-id" name="student_id" autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="64" required>
+      <label for="name">Your name</label>
+      <input id="name" name="name" autocomplete="nickname" maxlength="40" required aria-describedby="name-hint">
+      <p id="name-hint" class="muted hint">Everyone will see it on the big screen.</p>
+      <p id="join-error" role="alert"></p>
+      <button id="join-button" class="wide" type="submit">Join</button>
     </form>
   </section>
-  <section id="lobby" data-screen class="card hidden">
-    <h1 id="lobby-title"></h1>
-    <p class="big">You're in, <span id="lobby-name"></span>!</p>
-    <p class="muted">Wait for the teacher to start. Keep this page open.</p>
+  <section id="lobby" data-screen class="center hidden">
+    <div class="tick" aria-hidden="true">✓</div>
+    <h1>You're in!</h1>
+    <p id="lobby-name" class="name-big"></p>
+    <p id="lobby-title" class="muted"></p>
+    <p>Wait for the teacher to start.<br>Keep this page open.</p>
+    <div class="dots" aria-hidden="true"><span></span><span></span><span></span></div>
   </section>
   <section id="question" data-screen class="hidden">
-    <div class="card"><span id="timer" class="timer" aria-label="seconds left"></span>
-      <div class="muted" id="question-number"></div>
-      <div class="prompt" id="prompt"></div></div>
-    <div class="answers" id="answers"></div>
-    <p id="answer-status" class="muted" role="status" aria-live="polite"></p>
+    <div class="qhead"><span id="question-number" class="qnum"></span>
+      <span id="timer" class="ring timer" role="timer" aria-label="seconds left"></span></div>
+    <p class="prompt" id="prompt"></p>
+    <div class="answers" id="answers" role="group" aria-labelledby="prompt"></div>
+    <p id="answer-status" class="status" role="status" aria-live="polite"></p>
   </section>
-  <section id="reveal" data-screen class="card hidden">
-    <div class="verdict" id="verdict"></div>
-    <p id="reveal-detail"></p>
-    <p id="reveal-explanation" class="muted"></p>
-    <p class="big" id="reveal-total"></p>
-    <p class="muted">Wait for the next question…</p>
+  <section id="reveal" data-screen class="hidden">
+    <div id="verdict" class="verdict" role="status"><p class="big" id="verdict-text"></p><p class="gain" id="verdict-gain"></p></div>
+    <div id="reveal-answer" class="card hidden"><div class="muted" id="reveal-answer-label">The answer</div><div id="reveal-chip"></div>
+      <p id="reveal-explanation" class="explanation"></p></div>
+    <div class="stats"><div class="stat"><b id="reveal-total"></b><span>points in all</span></div>
+      <div class="stat"><b id="reveal-rank"></b><span>your rank</span></div></div>
+    <p class="muted status">Wait for the next question…</p>
   </section>
-  <section id="ended" data-screen class="card hidden">
-    <h1>That's the end!</h1>
-    <p class="big" id="ended-rank"></p>
-    <p id="ended-detail"></p>
+  <section id="ended" data-screen class="center hidden">
+    <h1 id="ended-title">That's the end!</h1>
+    <p class="muted" style="margin:0">You finished</p>
+    <p class="rank-big" id="ended-rank"></p>
+    <div class="stats" style="width:100%">
+      <div class="stat"><b id="ended-answered"></b><span>answered</span></div>
+      <div class="stat"><b id="ended-correct"></b><span>correct</span></div>
+      <div class="stat"><b id="ended-total"></b><span>points</span></div></div>
+    <p class="muted">Thanks for playing!</p>
   </section>
   <section id="gone" data-screen class="card hidden">
     <h1 id="gone-title"></h1><p id="gone-detail"></p>
-    <button id="gone-button" type="button">Join again</button>
+    <button id="gone-button" class="wide" type="button">Join again</button>
   </section>
 </main>
 <script>/*JS*/
 const sid = new URLSearchParams(location.search).get("sid");
-let socket = null, current = null, lockedAnswer = null, me = null;
+let socket = null, current = null, mine = null, me = null;   // mine: {idx, letter, acked}
 
+function setWho() { $("who").textContent = me ? me.name + (me.total !== undefined ? " · " + points(me.total) + " pts" : "") : ""; }
 function startSocket() {
-  socket = liveSocket("/ws/student/" + encodeURIComponent(sid), onMessage,
+  if (socket) socket.stop();
+  socket = liveSocket("/ws/student/" + encodeURIComponent(sid || ""), onMessage,
     (up) => $("banner").classList.toggle("hidden", up), onFinalClose);
 }
 function onFinalClose(code) {
-  if (code === 4001) { showJoin(""); return; }
-  if (code === 4004) { location.href = "/"; return; }
-  $("gone-title").textContent = code === 4003 ? "You were removed from this quiz" : "The quiz was reset";
-  $("gone-detail").textContent = code === 4003 ? "Ask the teacher if you think this is a mistake."
-                                               : "Join again to play.";
-  $("gone-button").classList.toggle("hidden", code === 4003);
+  socket = null; current = null;
+  stopCountdown($("timer"));
+  if (code === 4001) { showJoin("Join to play."); return; }
+  if (code === 4004) { location.replace("/"); return; }   // another quiz is live now
+  const kicked = code === 4003;
+  $("gone-title").textContent = kicked ? "You were removed from this quiz" : "The teacher restarted the quiz";
+  $("gone-detail").textContent = kicked ? "The teacher took you off the list. If you think that is a mistake, ask them."
+                                        : "Everything was cleared. Join again to play.";
+  $("gone-button").classList.toggle("hidden", kicked);
+  me = null; setWho();
   show("gone");
 }
 function onMessage(m) {
   if (m.type === "state") {
-    if (m.you) me = m.you;
-    $("lobby-title").textContent = m.title;
-    if (m.state === "lobby") { $("lobby-name").textContent = me ? me.name : ""; show("lobby"); }
-  } else if (m.type === "question_open") { showQuestion(m);
-  } else if (m.type === "submit_ack") { if (current && m.question_idx === current.question_idx) lock(m.answer, "Answer locked in.");
-  } else if (m.type === "question_closed") { showReveal(m);
-  } else if (m.type === "session_ended") { showEnded(m);
-  } else if (m.type === "error") {
-    if (m.code === "time_expired" || m.code === "not_open") { $("answer-status").textContent = "Too late for this one."; lockAll(); }
-    else $("answer-status").textContent = m.message;
+    if (m.you) me = {name: m.you.name, total: m.you.total_score};
+    setWho();
+    $("lobby-title").textContent = m.title || "";
+    if (m.state === "lobby") { current = null; $("lobby-name").textContent = me ? me.name : ""; show("lobby"); }
+  } else if (m.type === "question_open") showQuestion(m);
+  else if (m.type === "submit_ack") {
+    if (current && m.question_idx === current.question_idx) { mine = {idx: m.question_idx, letter: m.answer, acked: true}; lock(); }
+  } else if (m.type === "question_closed") showReveal(m);
+  else if (m.type === "session_ended") showEnded(m);
+  else if (m.type === "error") {
+    if (m.code === "time_expired" || m.code === "not_open") {
+      if (mine && !mine.acked) mine = null;
+      timeUp("Too late: time was up.");
+    } else $("answer-status").textContent = m.message;
   }
 }
 function showQuestion(m) {
-  if (!current || current.question_idx !== m.question_idx) lockedAnswer = null;
+  if (mine && mine.idx !== m.question_idx) mine = null;
   current = m;
   $("question-number").textContent = "Question " + (m.question_idx + 1) + " of " + m.question_count;
   $("prompt").textContent = m.prompt;
@@ -2341,83 +2465,118 @@ function showQuestion(m) {
     const button = el("button", "answer choice-" + i);
     button.type = "button";
     button.dataset.letter = LETTERS[i];
-    button.setAttribute("aria-label", LETTERS[i] + ": " + text);
-    button.append(el("span", "shape", SHAPES[i]), el("b", "", LETTERS[i]), el("span", "", text));
+    button.setAttribute("aria-label", LETTERS[i] + ": " + text + " (" + SHAPE_NAMES[i] + ", key " + (i + 1) + ")");
+    button.append(shape(i), el("span", "letter", LETTERS[i]), el("span", "text", text), el("span", "tag", "✓ Locked in"));
     button.onclick = () => answer(LETTERS[i]);
     box.append(button);
   });
-  $("answer-status").textContent = m.poll ? "This one is a poll: no right answer." : "";
-  countdown($("timer"), m.remaining_ms, lockAll);
+  $("answer-status").textContent = m.poll ? "A poll: there is no wrong answer." : "";
+  countdown($("timer"), m.remaining_ms, m.time_limit * 1000, () => timeUp("Time's up!"));
   show("question");
-  if (lockedAnswer) lock(lockedAnswer, "Answer locked in.");
+  if (mine) {
+    lock();
+    if (!mine.acked) socket.send({type: "submit", question_idx: mine.idx, answer: mine.letter});   // the server keeps the first
+  }
 }
 function answer(letter) {
-  if (!current || lockedAnswer) return;
-  if (socket.send({type: "submit", question_idx: current.question_idx, answer: letter})) {
-    lock(letter, "Sending…");
-  }
+  if (!current || mine) return;
+  if (socket && socket.send({type: "submit", question_idx: current.question_idx, answer: letter})) {
+    mine = {idx: current.question_idx, letter, acked: false};
+    lock();
+  } else $("answer-status").textContent = "Not connected: wait a moment and tap again.";
 }
-function lock(letter, status) {
-  lockedAnswer = letter;
+function lock() {
   for (const button of $("answers").children) {
+    const chosen = button.dataset.letter === mine.letter;
     button.disabled = true;
-    button.classList.toggle("locked", button.dataset.letter === letter);
-    button.classList.toggle("faded", button.dataset.letter !== letter);
-    button.setAttribute("aria-pressed", button.dataset.letter === letter ? "true" : "false");
+    button.classList.toggle("locked", chosen);
+    button.classList.toggle("faded", !chosen);
+    button.setAttribute("aria-pressed", String(chosen));
   }
-  $("answer-status").textContent = status;
+  $("answer-status").textContent = mine.acked ? "Answer " + mine.letter + " locked in. Wait for the reveal." : "Sending…";
 }
-function lockAll() { for (const button of $("answers").children) button.disabled = true; }
+function timeUp(text) {
+  if (mine) return;
+  for (const button of $("answers").children) { button.disabled = true; button.classList.add("faded"); }
+  $("answer-status").textContent = text;
+}
+function choiceChip(letter, choices) {
+  const i = LETTERS.indexOf(letter);
+  const chip = el("div", "chip choice-" + i);
+  chip.append(shape(i), el("span", "letter", letter), el("span", "", choices[i]));
+  return chip;
+}
 function showReveal(m) {
-  clearInterval($("timer")._timer);
-  const poll = m.correct === null;
+  stopCountdown($("timer"));
+  current = null;
+  const poll = m.correct === null || m.correct === undefined, answered = m.your_answer !== null && m.your_answer !== undefined;
+  me = Object.assign(me || {}, {total: m.your_total}); setWho();
   const verdict = $("verdict");
-  verdict.className = "verdict " + (poll ? "" : m.your_correct ? "right" : "wrong");
-  verdict.textContent = poll ? "Thanks for voting!" : m.your_answer === null ? "No answer" : m.your_correct ? "Correct!" : "Not this time";
-  $("reveal-detail").textContent = poll ? "" : "The answer was " + m.correct + ": " + m.choices[LETTERS.indexOf(m.correct)] +
-    (m.your_score ? " · +" + m.your_score + " points" : "");
+  verdict.className = "verdict" + (poll || !answered ? "" : m.your_correct ? " right" : " wrong");
+  $("verdict-text").textContent = poll ? "Thanks for voting!" : !answered ? "No answer" : m.your_correct ? "✓ Correct!" : "✗ Not this time";
+  $("verdict-gain").textContent = poll ? (answered ? "You voted " + m.your_answer : "You did not vote") : "+" + points(m.your_score) + " points";
+  $("reveal-answer").classList.toggle("hidden", poll && !m.explanation);
+  $("reveal-answer-label").classList.toggle("hidden", poll);
+  $("reveal-chip").replaceChildren();
+  if (!poll) $("reveal-chip").append(choiceChip(m.correct, m.choices));
   $("reveal-explanation").textContent = m.explanation || "";
-  $("reveal-total").textContent = "Total " + m.your_total + " · rank " + m.your_rank;
+  $("reveal-explanation").classList.toggle("hidden", !m.explanation);
+  $("reveal-total").textContent = points(m.your_total);
+  $("reveal-rank").textContent = "#" + m.your_rank;
   show("reveal");
 }
 function showEnded(m) {
-  clearInterval($("timer")._timer);
-  $("ended-rank").textContent = "You finished #" + m.your_rank + " with " + m.your_total + " points";
-  $("ended-detail").textContent = "You answered " + m.questions_answered + " question(s) and got " +
-    m.questions_correct + " of " + m.questions_scored + " right.";
+  stopCountdown($("timer"));
+  current = null;
+  me = Object.assign(me || {}, {total: m.your_total}); setWho();
+  $("ended-title").textContent = m.title ? m.title + ": the end!" : "That's the end!";
+  $("ended-rank").textContent = "#" + m.your_rank;
+  $("ended-answered").textContent = m.questions_answered;
+  $("ended-correct").textContent = m.questions_correct + " / " + m.questions_scored;
+  $("ended-total").textContent = points(m.your_total);
   show("ended");
 }
 function showJoin(note) {
-  $("join-note").textContent = note;
+  $("join-note").textContent = note || "";
   $("student-id").value = localStorage.getItem("quizbox.student_id") || "";
   $("name").value = localStorage.getItem("quizbox.name") || "";
+  $("join-button").disabled = false; $("join-button").textContent = "Join";
   show("join");
+  ($("student-id").value ? $("name") : $("student-id")).focus();
 }
 $("join-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const student_id = $("student-id").value.trim(), name = $("name").value.trim();
-  $("join-button").disabled = true;
+  if (!student_id || !name) { $("join-error").textContent = !student_id ? "Type your student id." : "Type your name."; return; }
+  $("join-button").disabled = true; $("join-button").textContent = "Joining…";
   const {status, data} = await api("POST", "/api/join", {sid, student_id, name});
-  $("join-button").disabled = false;
-  if (status !== 200) { $("error").textContent = (data && data.message) || "Could not join (" + status + ")."; return; }
+  if (status !== 200) {
+    $("join-button").disabled = false; $("join-button").textContent = "Join";
+    $("join-error").textContent = status === 0 ? "Cannot reach the quiz. Check the Wi-Fi and try again."
+      : (data && data.message) || "Could not join (" + status + ").";
+    if (data && data.error === "unknown_session") setTimeout(() => location.replace("/"), 1500);
+    return;
+  }
   localStorage.setItem("quizbox.student_id", student_id);
   localStorage.setItem("quizbox.name", name);
-  $("error").textContent = "";
-  me = {name: data.name};
+  $("join-error").textContent = "";
+  me = {name: data.name, total: 0}; setWho();
   $("lobby-name").textContent = data.name;
   startSocket();
 });
 $("gone-button").onclick = () => showJoin("");
 document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.target.tagName === "INPUT") return;
   const i = "1234".indexOf(event.key);
   if (i >= 0 && current && !$("question").classList.contains("hidden")) {
     const button = $("answers").children[i];
-    if (button && !button.disabled) button.click();
+    if (button && !button.disabled) { event.preventDefault(); button.click(); }
   }
 });
 (async function boot() {
-  const {status} = await api("GET", "/api/me");
-  if (status === 200) startSocket(); else showJoin("");
+  const {status, data} = await api("GET", "/api/me");
+  if (status === 200) { me = {name: data.name, total: data.total_score}; setWho(); startSocket(); }
+  else showJoin("");
 })();
 </script></body></html>
 """
@@ -2425,179 +2584,446 @@ document.addEventListener("keydown", (event) => {
 ADMIN_PAGE = r"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>quizbox · teacher</title>
 <style>/*CSS*/
 body{font-size:20px}
-#login{max-width:420px;margin:15vh auto}
-#dashboard{display:grid;grid-template-columns:340px 1fr;gap:1rem;padding:1rem;min-height:100vh}
-aside .qr svg{width:100%;height:auto;background:#fff;border-radius:12px}
-.join-url{font-size:1.5rem;font-weight:800;word-break:break-all;margin:.4em 0}
-.count{font-size:2.4rem;font-weight:800}
-#players{list-style:none;padding:0;margin:0;max-height:38vh;overflow:auto}
-#players li{display:flex;justify-content:space-between;align-items:center;padding:.15em 0;border-bottom:1px solid var(--line)}
-#players button{padding:.1em .5em;font-size:.8rem;background:transparent;color:var(--muted);border:1px solid var(--line)}
+#login{max-width:440px;margin:12vh auto;padding:2rem}
+#login h1{font-size:2rem;margin:0 0 1rem}
+#login label{font-weight:700;display:block;margin-bottom:.3em}
+#login-error{color:var(--bad);min-height:1.4em;font-weight:600}
+#dashboard{display:grid;grid-template-columns:340px minmax(0,1fr);gap:1rem;padding:1rem;height:100vh}
+aside{display:flex;flex-direction:column;min-height:0;gap:.4rem}
+.qr{display:flex;justify-content:center}
+.qr svg{width:100%;max-width:250px;height:auto;background:#fff;border-radius:12px;display:block}
+.join-label{font-size:.85rem;font-weight:700;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin-top:.2rem}
+.join-url{font-size:1.6rem;font-weight:900;overflow-wrap:anywhere;line-height:1.15}
+.count-row{display:flex;align-items:baseline;gap:.4rem;border-top:2px solid var(--line);padding-top:.4rem;margin-top:.2rem}
+.count{font-size:2.4rem;font-weight:900;line-height:1}
+.players{list-style:none;padding:0;margin:0;overflow:auto;flex:1;min-height:3rem}
+.players li{display:flex;justify-content:space-between;align-items:center;gap:.5rem;padding:.2em .1em;border-bottom:1px solid var(--line)}
+.players li.new{animation:pop .6s ease-out}
+@keyframes pop{from{background:var(--accent);color:var(--on-accent)}}
+.players .pname{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
+.players button,.small{padding:.15em .6em;font-size:.8rem;background:transparent;color:var(--muted);border:1px solid var(--line);border-radius:8px;font-weight:600;flex:none}
+.players button:hover,.small:hover{color:var(--bad);border-color:var(--bad)}
+#removed-box{font-size:.85rem;color:var(--muted)}
+#removed-box summary{cursor:pointer;font-weight:700}
+#removed-box ul{list-style:none;padding:0;margin:.3rem 0 0}
+#removed-box li{display:flex;justify-content:space-between;gap:.5rem;align-items:center;padding:.15em 0}
+#main{display:flex;flex-direction:column;min-width:0;min-height:0;gap:.8rem}
 .top{display:flex;justify-content:space-between;align-items:center;gap:1rem}
-h1{margin:0;font-size:1.8rem}
-.primary{font-size:1.5rem;padding:.6em 1.6em}
-.prompt{font-size:2.2rem;font-weight:800;margin:.5em 0}
-.choices{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}
-.choice{color:#fff;border-radius:14px;padding:.8em 1em;font-size:1.4rem;font-weight:700}
-.choice.correct{outline:6px solid var(--fg)}
-.choice.dim{opacity:.35}
-.meter{display:flex;gap:2rem;align-items:baseline;margin:1rem 0}
-.timer{font-size:4rem;font-weight:900}
-.bars{display:flex;gap:1rem;align-items:flex-end;height:200px;margin-top:1rem}
-.bar{flex:1;display:flex;flex-direction:column;justify-content:flex-end;align-items:center;height:100%}
-.bar .fill{width:100%;border-radius:10px 10px 0 0;min-height:4px;transition:height .3s}
-.bar .n{font-weight:800;font-size:1.4rem}
-table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line)}
-.podium{display:flex;gap:1rem;align-items:flex-end;justify-content:center;margin:1rem 0}
-.podium div{background:var(--card);border-radius:14px;padding:1rem;text-align:center;min-width:180px}
-.tools{display:flex;gap:.6rem;flex-wrap:wrap;margin-top:1rem}
-a.button{display:inline-block;text-decoration:none;border-radius:12px;padding:.7em 1.2em;border:2px solid var(--line);color:var(--fg);font-weight:600}
+.eyebrow{font-size:.9rem;font-weight:700;color:var(--muted);text-transform:uppercase;letter-spacing:.08em}
+h1{margin:0;font-size:1.7rem;overflow-wrap:anywhere}
+.primary{font-size:1.45rem;padding:.55em 1.3em;flex:none;box-shadow:0 4px 0 rgba(0,0,0,.25)}
+.primary kbd{font:inherit;font-size:.7rem;font-weight:700;border:1.5px solid currentColor;border-radius:6px;padding:.05em .4em;opacity:.8}
+#stage{flex:1;min-height:0;overflow:auto;display:flex;flex-direction:column;gap:.8rem}
+.tools{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center;font-size:1rem}
+.tools .hint{margin-left:auto;color:var(--muted);font-size:.9rem}
+.prompt{font-size:2.1rem;font-weight:800;margin:0;line-height:1.2;overflow-wrap:anywhere}
+.prompt.small{font-size:1.6rem}
+.lobby-hero{text-align:center;padding:2rem 1rem}
+.lobby-hero .count{font-size:6rem;color:var(--accent)}
+.lobby-hero p{margin:.4rem 0}
+.cloud{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:center;margin-top:1rem}
+.cloud span{background:var(--soft);border-radius:999px;padding:.25em .8em;font-weight:700;max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.qmid{display:grid;grid-template-columns:auto minmax(0,1fr);gap:1.5rem;align-items:center}
+.timer{width:8rem;height:8rem;font-size:3.4rem}
+.answered{font-size:1.6rem;font-weight:800}
+.progress{height:14px;border-radius:7px;background:var(--soft);overflow:hidden;margin-top:.3rem}
+.progress div{height:100%;background:var(--accent);transition:width .3s}
+.choices{display:grid;grid-template-columns:1fr 1fr;gap:.7rem}
+.choice{display:flex;align-items:center;gap:.6rem;border-radius:14px;padding:.6em .9em;font-size:1.45rem;font-weight:700;min-height:3.6rem;position:relative;overflow-wrap:anywhere}
+.choice .shape{width:1.4em;height:1.4em}
+.choice .text{flex:1;min-width:0}
+.choice .n{font-size:1.3rem;font-weight:900;background:rgba(0,0,0,.22);color:#fff;border-radius:999px;padding:0 .6em}
+.choice.correct{outline:6px solid var(--fg);outline-offset:2px}
+.choice.dim{opacity:.3}
+.bars{display:flex;gap:1rem;align-items:flex-end;height:9rem}
+.bar{flex:1;display:flex;flex-direction:column;justify-content:flex-end;align-items:center;height:100%;gap:.2rem;min-width:0}
+.bar .fill{width:100%;border-radius:10px 10px 0 0;min-height:6px;transition:height .3s;display:flex;justify-content:center;padding-top:.2rem}
+.bar .fill .shape{width:1.2em;height:1.2em}
+.bar .n{font-weight:900;font-size:1.5rem;line-height:1}
+.bar.dim{opacity:.3}
+.bar .mark{font-weight:900;color:var(--ok)}
+.reveal-grid{display:grid;grid-template-columns:minmax(0,1.3fr) minmax(0,1fr);gap:1rem}
+.explanation{font-size:1.25rem;margin:0;padding:.7rem 1rem;border-left:6px solid var(--ok);background:var(--soft);border-radius:0 12px 12px 0;overflow-wrap:anywhere}
+.board{list-style:none;margin:0;padding:0}
+.board li{display:flex;gap:.6rem;align-items:center;padding:.3em 0;border-bottom:1px solid var(--line);font-size:1.25rem}
+.board .r{font-weight:900;width:2.2em;color:var(--accent)}
+.board .nm{flex:1;font-weight:700;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
+.board .sc{font-weight:800;font-variant-numeric:tabular-nums}
+h2{font-size:1.2rem;margin:0 0 .4rem;color:var(--muted);text-transform:uppercase;letter-spacing:.06em}
+.final{display:grid;grid-template-columns:minmax(0,1.2fr) minmax(0,1fr);gap:1rem;min-height:0}
+.podium{display:flex;gap:.8rem;align-items:flex-end;justify-content:center;height:20rem}
+.step{flex:1;max-width:14rem;display:flex;flex-direction:column;align-items:center;justify-content:flex-end;height:100%;min-width:0}
+.step .who{font-size:1.4rem;font-weight:800;text-align:center;overflow-wrap:anywhere;max-width:100%}
+.step .pts{color:var(--muted);font-weight:700;margin-bottom:.3rem}
+.step .block{width:100%;border-radius:14px 14px 0 0;display:grid;place-items:start center;padding-top:.5rem;font-size:2.6rem;font-weight:900;color:#fff}
+.step.p1 .block{height:55%;background:#c99700}.step.p2 .block{height:40%;background:#7d8597}.step.p3 .block{height:28%;background:#a0633a}
+.table-wrap{overflow:auto;max-height:100%}
+table{border-collapse:collapse;width:100%;font-size:1.05rem}
+td,th{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line)}
+th{position:sticky;top:0;background:var(--card)}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+#manage{font-size:1rem}
+#manage summary{cursor:pointer;font-weight:800;font-size:1.1rem}
+.manage-grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:.8rem}
+.manage-grid ul{list-style:none;padding:0;margin:0 0 .6rem}
+.manage-grid li{display:flex;gap:.6rem;align-items:center;justify-content:space-between;padding:.35em 0;border-bottom:1px solid var(--line)}
+.manage-grid li>span{min-width:0;overflow-wrap:anywhere}
+.badge{background:var(--ok);color:#fff;border-radius:999px;padding:.05em .6em;font-size:.8rem;font-weight:800}
+.problems{color:var(--bad);margin:.4rem 0;padding-left:1.2rem;font-family:ui-monospace,monospace;font-size:.9rem;overflow-wrap:anywhere}
+#upload-form{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
+#upload-form input{width:auto;flex:1;min-width:12rem;padding:.35em}
+dialog{border:0;border-radius:16px;padding:1.5rem;max-width:32rem;background:var(--card);color:var(--fg);box-shadow:0 10px 40px rgba(0,0,0,.4)}
+dialog::backdrop{background:rgba(0,0,0,.55)}
+dialog p{font-size:1.2rem;margin:0 0 1.2rem;overflow-wrap:anywhere}
+dialog .row{display:flex;gap:.6rem;justify-content:flex-end}
+button.danger{background:var(--bad);color:#fff}
+.toast{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);background:var(--fg);color:var(--bg);padding:.7em 1.2em;border-radius:12px;font-weight:700;z-index:30;max-width:90vw}
 </style></head><body>
-<div id="banner" class="banner hidden" role="status">Reconnecting…</div>
+<div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>Reconnecting…</span></div>
 <section id="login" data-screen class="card hidden">
   <h1>quizbox · teacher</h1>
-  <form id="login-form"><p><label for="password">Admin password</label></p>
+  <form id="login-form">
+    <label for="password">Admin password</label>
     <input id="password" type="password" autocomplete="current-password" required>
-    <p id="login-error" role="alert" style="color:var(--bad)"></p>
+    <p id="login-error" role="alert"></p>
     <button type="submit">Log in</button></form>
 </section>
 <div id="dashboard" data-screen class="hidden">
-  <aside class="card">
-    <div class="qr" id="qr"></div>
+  <aside class="card" aria-label="How to join">
+    <div class="qr" id="qr" role="img" aria-label="QR code of the join address"></div>
+    <div class="join-label">Join at</div>
     <div class="join-url" id="join-url"></div>
-    <div><span class="count" id="count">0</span> <span class="muted">joined</span></div>
-    <ul id="players" aria-label="participants"></ul>
+    <div class="count-row"><span class="count" id="count">0</span><span class="muted" id="count-label">joined</span></div>
+    <ul id="players" class="players" aria-label="Participants"></ul>
+    <details id="removed-box" class="hidden"><summary id="removed-summary"></summary><ul id="removed"></ul></details>
   </aside>
-  <main>
-    <div class="top"><h1 id="title"></h1>
-      <button id="primary" class="primary" type="button" title="Space or →"></button></div>
-    <section id="stage" class="card" style="margin-top:1rem"></section>
+  <div id="main">
+    <div class="top"><div style="min-width:0"><div class="eyebrow" id="progress"></div><h1 id="title"></h1></div>
+      <button id="primary" class="primary" type="button" aria-keyshortcuts="Space ArrowRight"></button></div>
+    <section id="stage" aria-live="polite"></section>
+    <details id="manage" class="card hidden"><summary>Quizzes and past results</summary>
+      <div class="manage-grid">
+        <section id="pools-box"><h2>Quizzes on this box</h2><ul id="pools"></ul>
+          <form id="upload-form"><input id="upload-file" type="file" accept=".json,application/json" aria-label="Quiz file (JSON)">
+            <button class="quiet" type="submit">Add quiz</button></form>
+          <div id="upload-result" role="status"></div></section>
+        <section id="sessions-box"><h2>Past sessions</h2><ul id="sessions"></ul></section>
+      </div></details>
     <div class="tools">
-      <a class="button" id="csv" href="/admin/api/csv" download>Download results (CSV)</a>
+      <a class="btn quiet" id="csv" href="/admin/api/csv" download>Download results (CSV)</a>
       <button class="quiet" id="reset" type="button">Reset…</button>
       <button class="quiet" id="logout" type="button">Log out</button>
+      <span class="hint">Space or → : next step</span>
     </div>
-  </main>
+  </div>
 </div>
+<dialog id="ask"><form method="dialog"><p id="ask-text"></p>
+  <div class="row"><button class="quiet" value="cancel" id="ask-cancel">Cancel</button><button class="danger" value="ok" id="ask-ok"></button></div></form></dialog>
+<div id="toast" class="toast hidden" role="alert"></div>
 <script>/*JS*/
-let socket = null, game = {state: "lobby"}, lastQuestion = null, histogram = null, leaderboard = [];
+let socket = null, game = {state: "lobby"}, q = null, histogram = null, leaderboard = [];
+let players = [], seen = null, busy = null, manageChecked = null;   // null: not known yet
 
+function ask(text, okLabel) {   // a confirmation in the page (a native confirm() freezes the projector)
+  return new Promise((resolve) => {
+    const dialog = $("ask");
+    $("ask-text").textContent = text; $("ask-ok").textContent = okLabel;
+    dialog.onclose = () => resolve(dialog.returnValue === "ok");
+    dialog.returnValue = "";
+    dialog.showModal();
+    $("ask-cancel").focus();
+  });
+}
+function toast(text) {
+  const node = $("toast");
+  node.textContent = text; node.classList.remove("hidden");
+  clearTimeout(node._timer); node._timer = setTimeout(() => node.classList.add("hidden"), 6000);
+}
 async function boot() {
   const {status, data} = await api("GET", "/admin/api/state");
   if (status === 401) { show("login"); $("password").focus(); return; }
+  if (status !== 200) { toast("The server did not answer (" + status + "). Retrying…"); setTimeout(boot, 3000); return; }
   $("qr").innerHTML = data.qr_svg;   // SVG made by the server from the join address
   $("join-url").textContent = data.join_url.replace(/^https?:\/\//, "");
   $("title").textContent = data.title;
+  game = {state: data.state, title: data.title, question_count: data.question_count, current_question_idx: data.current_question_idx};
   show("dashboard");
+  render();
   socket = liveSocket("/ws/instructor/" + encodeURIComponent(data.sid), onMessage,
     (up) => $("banner").classList.toggle("hidden", up),
-    (code) => { if (code === 4004) location.reload(); else show("login"); });
+    (code) => { if (code === 4004) location.reload(); else { socket = null; show("login"); } });
 }
 function onMessage(m) {
-  if (m.type === "state") { game = m; $("title").textContent = m.title; render(); }
-  else if (m.type === "lobby_update") renderPlayers(m);
-  else if (m.type === "question_open") { game.state = "question_open"; lastQuestion = m; histogram = null; render(); }
-  else if (m.type === "live_histogram") { histogram = m; renderCounts(); }
-  else if (m.type === "question_closed") { game.state = "question_closed"; lastQuestion = Object.assign({}, lastQuestion, m); render(); }
+  if (m.type === "state") {
+    game = m; $("title").textContent = m.title; document.title = m.title + " · quizbox";
+    if (m.state === "lobby") { q = null; histogram = null; leaderboard = []; }
+    done(); render();
+  } else if (m.type === "lobby_update") renderPlayers(m);
+  else if (m.type === "question_open") { game.state = "question_open"; q = m; histogram = null; done(); render(); }
+  else if (m.type === "live_histogram") { if (q && m.question_idx === q.question_idx) { histogram = m; renderCounts(); } }
+  else if (m.type === "question_closed") { game.state = "question_closed"; q = Object.assign({}, q, m); done(); render(); }
   else if (m.type === "full_leaderboard") { leaderboard = m.leaderboard; if (game.state === "finished") render(); }
-  else if (m.type === "session_ended") { game.state = "finished"; render(); }
-  else if (m.type === "error") alert(m.message);
+  else if (m.type === "session_ended") { game.state = "finished"; done(); render(); }
+  else if (m.type === "error") { done(); toast(m.message); }
 }
+function done() { clearTimeout(busy); busy = null; $("primary").disabled = false; }
+
+// The left column: who is in, with a remove control each --------------------
 function renderPlayers(m) {
+  players = m.participants;
   $("count").textContent = m.count;
+  $("count-label").textContent = m.count === 1 ? "player joined" : "players joined";
   const list = $("players"); list.replaceChildren();
+  const known = seen || new Set();
   for (const p of m.participants) {
-    const item = el("li"); const remove = el("button", "", "remove");
-    remove.type = "button"; remove.setAttribute("aria-label", "remove " + p.name);
-    remove.onclick = () => { if (confirm("Remove " + p.name + " from the quiz?")) socket.send({type: "kick", student_id: p.student_id}); };
-    item.append(el("span", "", p.name), remove); list.append(item);
+    const item = el("li", seen && !known.has(p.student_id) ? "new" : "");
+    const name = el("span", "pname", p.name); name.title = p.name + " (" + p.student_id + ")";
+    const remove = el("button", "", "✕");
+    remove.type = "button"; remove.title = "Remove"; remove.setAttribute("aria-label", "Remove " + p.name);
+    remove.onclick = async () => {
+      if (await ask("Remove “" + p.name + "” (" + p.student_id + ") from the quiz? Their phone is sent away and cannot join again unless you let them back in.", "Remove"))
+        socket && socket.send({type: "kick", student_id: p.student_id});
+    };
+    item.append(name, remove); list.append(item);
   }
+  seen = new Set(m.participants.map((p) => p.student_id));
+  const removed = m.removed || [];
+  $("removed-box").classList.toggle("hidden", !removed.length);
+  $("removed-summary").textContent = "Removed (" + removed.length + ")";
+  $("removed").replaceChildren(...removed.map((p) => {
+    const item = el("li"), back = el("button", "small", "Let back in");
+    back.type = "button"; back.setAttribute("aria-label", "Let " + p.name + " back in");
+    back.onclick = () => socket && socket.send({type: "readmit", student_id: p.student_id});
+    item.append(el("span", "pname", p.name), back);
+    return item;
+  }));
+  if (game.state === "lobby") renderCloud();
 }
+function renderCloud() {
+  const cloud = $("cloud"); if (!cloud) return;
+  $("lobby-count").textContent = players.length;
+  $("lobby-count-label").textContent = players.length === 1 ? "player is in" : "players are in";
+  cloud.replaceChildren(...players.slice(-60).map((p) => el("span", "", p.name)));
+}
+
+// The stage: one screen per state --------------------------------------------
+function isLast() { return q && game.question_count && q.question_idx === game.question_count - 1; }
 function primaryLabel() {
-  const last = game.question_count && lastQuestion && lastQuestion.question_idx === game.question_count - 1;
-  return {lobby: "Start", question_open: "Reveal now", question_closed: last ? "Show final results" : "Next question", finished: ""}[game.state];
+  return {lobby: "Start", question_open: "Reveal now",
+          question_closed: isLast() ? "Show final results" : "Next question"}[game.state] || "";
 }
 function render() {
   const label = primaryLabel();
-  $("primary").textContent = label; $("primary").classList.toggle("hidden", !label);
-  const stage = $("stage"); stage.replaceChildren();
-  if (game.state === "lobby") {
-    stage.append(el("p", "prompt", "Scan the code or type the address to join."),
-                 el("p", "muted", game.question_count + " questions. Press Start when everyone is in."));
-  } else if ((game.state === "question_open" || game.state === "question_closed") && lastQuestion) {
-    const q = lastQuestion, closed = game.state === "question_closed";
-    stage.append(el("div", "muted", "Question " + (q.question_idx + 1) + " of " + game.question_count),
-                 el("div", "prompt", q.prompt));
-    const choices = el("div", "choices");
-    q.choices.forEach((text, i) => {
-      const c = el("div", "choice choice-" + i);
-      if (closed && q.correct) c.classList.add(LETTERS[i] === q.correct ? "correct" : "dim");
-      c.append(el("span", "shape", SHAPES[i]), el("span", "", LETTERS[i] + "  " + text));
-      choices.append(c);
-    });
-    const meter = el("div", "meter");
-    const timer = el("span", "timer"); timer.id = "timer";
-    const answered = el("span", "big"); answered.id = "answered";
-    meter.append(timer, answered);
-    const bars = el("div", "bars"); bars.id = "bars";
-    stage.append(choices, meter, bars);
-    if (closed) {
-      timer.textContent = "";
-      if (q.explanation) stage.append(el("p", "", q.explanation));
-      if (q.top5 && q.top5.length) {
-        const t = el("ol"); for (const r of q.top5) t.append(el("li", "", r.name + " — " + r.score)); stage.append(el("h3", "", "Top five"), t);
-      }
-      histogram = {histogram: q.histogram, submitted_count: LETTERS.split("").reduce((s, l) => s + (q.histogram[l] || 0), 0),
-                   total_count: LETTERS.split("").reduce((s, l) => s + (q.histogram[l] || 0), 0) + q.histogram.missed};
-    } else countdown(timer, q.remaining_ms);
-    renderCounts();
-  } else if (game.state === "finished") {
-    const podium = el("div", "podium");
-    for (const r of leaderboard.slice(0, 3)) {
-      const d = el("div"); d.append(el("div", "count", "#" + r.rank), el("div", "big", r.name), el("div", "muted", r.score + " points"));
-      podium.append(d);
+  $("primary").replaceChildren(label, el("kbd", "", "Space"));
+  $("primary").classList.toggle("hidden", !label);
+  $("progress").textContent = q && game.state !== "lobby" && game.state !== "finished"
+    ? "Question " + (q.question_idx + 1) + " of " + game.question_count : game.question_count ? game.question_count + " questions" : "";
+  const stage = $("stage");
+  stopCountdown($("timer"));
+  stage.replaceChildren();
+  const between = game.state === "lobby" || game.state === "finished";
+  $("manage").classList.toggle("hidden", !between || !manageChecked);
+  if (between) loadManage();
+  if (game.state === "lobby") renderLobby(stage);
+  else if (game.state === "question_open" && q) renderOpen(stage);
+  else if (game.state === "question_closed" && q) renderReveal(stage);
+  else if (game.state === "finished") renderFinal(stage);
+}
+function renderLobby(stage) {
+  const hero = el("div", "lobby-hero card");
+  const count = el("div", "count", "0"); count.id = "lobby-count";
+  const label = el("p", "answered"); label.id = "lobby-count-label";
+  const cloud = el("div", "cloud"); cloud.id = "cloud";
+  hero.append(count, label, el("p", "muted", "Scan the QR code or type the address on the left to join."),
+              el("p", "muted", "Press Start (or Space) when everyone is in."), cloud);
+  stage.append(hero);
+  renderCloud();
+}
+function choiceTiles(withCounts) {
+  const tiles = el("div", "choices");
+  q.choices.forEach((text, i) => {
+    const tile = el("div", "choice choice-" + i);
+    tile.setAttribute("aria-label", LETTERS[i] + ": " + text);
+    tile.append(shape(i), el("span", "letter", LETTERS[i]), el("span", "text", text));
+    if (withCounts) {
+      const n = el("span", "n", q.histogram[LETTERS[i]] || 0); n.setAttribute("aria-label", "answers");
+      tile.append(n);
+      if (q.correct) tile.classList.add(LETTERS[i] === q.correct ? "correct" : "dim");
     }
-    const table = el("table"); const head = el("tr");
-    for (const h of ["Rank", "Name", "Student id", "Score"]) head.append(el("th", "", h));
-    table.append(head);
-    for (const r of leaderboard) { const row = el("tr"); for (const v of [r.rank, r.name, r.student_id, r.score]) row.append(el("td", "", v)); table.append(row); }
-    stage.append(el("div", "prompt", "Final results"), podium, table);
+    tiles.append(tile);
+  });
+  return tiles;
+}
+function renderOpen(stage) {
+  const mid = el("div", "qmid card");
+  const timer = el("div", "ring timer"); timer.id = "timer"; timer.setAttribute("role", "timer");
+  const meter = el("div");
+  const answered = el("div", "answered"); answered.id = "answered";
+  const progress = el("div", "progress"), fill = el("div"); fill.id = "answered-bar"; progress.append(fill);
+  const bars = el("div", "bars"); bars.id = "bars"; bars.style.height = "6rem"; bars.style.marginTop = ".6rem";
+  meter.append(answered, progress, bars);
+  mid.append(timer, meter);
+  stage.append(el("p", "prompt", q.prompt), mid, choiceTiles(false));
+  countdown(timer, q.remaining_ms, q.time_limit * 1000);
+  renderCounts();
+}
+function renderReveal(stage) {
+  const h = q.histogram, given = LETTERS.split("").reduce((s, l) => s + (h[l] || 0), 0);
+  histogram = {question_idx: q.question_idx, histogram: h, submitted_count: given, total_count: given + (h.missed || 0) + (h.pending || 0)};
+  const left = el("div", "card"), right = el("div", "card");
+  const answered = el("div", "answered"); answered.id = "answered";
+  const bars = el("div", "bars"); bars.id = "bars";
+  left.append(answered, bars);
+  right.append(el("h2", "", "Top five"));
+  const board = el("ol", "board");
+  for (const r of q.top5 || []) {
+    const item = el("li"); item.append(el("span", "r", "#" + r.rank), el("span", "nm", r.name), el("span", "sc", points(r.score)));
+    board.append(item);
   }
+  if (!(q.top5 || []).length) board.append(el("li", "muted", "Nobody has played yet."));
+  right.append(board);
+  const grid = el("div", "reveal-grid"); grid.append(left, right);
+  stage.append(el("p", "prompt small", q.prompt), choiceTiles(true), grid);
+  if (q.explanation) stage.append(el("p", "explanation", q.explanation));
+  else if (!q.correct) stage.append(el("p", "explanation", "A poll: there is no wrong answer."));
+  renderCounts();
 }
 function renderCounts() {
-  if (!histogram || !lastQuestion || !$("bars")) return;
+  if (!histogram || !q || !$("bars")) return;
+  const closed = game.state === "question_closed";
   $("answered").textContent = histogram.submitted_count + " / " + histogram.total_count + " answered";
+  if ($("answered-bar")) $("answered-bar").style.width = (histogram.total_count ? 100 * histogram.submitted_count / histogram.total_count : 0) + "%";
   const bars = $("bars"); bars.replaceChildren();
-  const counts = lastQuestion.choices.map((_, i) => histogram.histogram[LETTERS[i]] || 0);
+  const counts = q.choices.map((_, i) => histogram.histogram[LETTERS[i]] || 0);
   const top = Math.max(1, ...counts);
   counts.forEach((n, i) => {
-    const bar = el("div", "bar"); const fill = el("div", "fill choice-" + i);
+    const right = closed && q.correct === LETTERS[i];
+    const bar = el("div", "bar" + (closed && q.correct && !right ? " dim" : ""));
+    bar.setAttribute("aria-label", LETTERS[i] + ": " + n + (right ? " (correct)" : ""));
+    const fill = el("div", "fill choice-" + i);
     fill.style.height = (100 * n / top) + "%";
-    bar.append(el("span", "n", n), fill, el("span", "", SHAPES[i] + " " + LETTERS[i])); bars.append(bar);
+    if (n > 0 || closed) fill.append(shape(i));
+    const label = el("span", "n", (right ? "✓ " : "") + n);
+    bar.append(label, fill); bars.append(bar);
   });
 }
+function renderFinal(stage) {
+  const final = el("div", "final");
+  const left = el("div", "card"), right = el("div", "card table-wrap");
+  const podium = el("div", "podium");
+  for (const place of [2, 1, 3]) {
+    const r = leaderboard[place - 1], step = el("div", "step p" + place);
+    if (r) step.append(el("div", "who", r.name), el("div", "pts", points(r.score) + " pts"));
+    step.append(el("div", "block", "#" + (r ? r.rank : place)));
+    if (r || place === 1) podium.append(step);
+  }
+  left.append(el("h2", "", "Final results"), podium);
+  const table = el("table"), head = el("tr");
+  for (const [h, cls] of [["#", "num"], ["Name", ""], ["Student id", ""], ["Points", "num"]]) head.append(el("th", cls, h));
+  table.append(head);
+  for (const r of leaderboard) {
+    const row = el("tr");
+    for (const [v, cls] of [[r.rank, "num"], [r.name, ""], [r.student_id, ""], [points(r.score), "num"]]) row.append(el("td", cls, v));
+    table.append(row);
+  }
+  if (!leaderboard.length) right.append(el("p", "muted", "Nobody played."));
+  right.append(table);
+  const download = el("a", "btn", "Download results (CSV)"); download.href = "/admin/api/csv"; download.download = "";
+  left.append(download);
+  final.append(left, right);
+  stage.append(final);
+}
+
+// Quizzes on this box and past sessions (lobby and the end only) -------------
+async function loadManage() {
+  if (manageChecked === false) return;   // this server has no such routes
+  const [pools, sessions] = await Promise.all([api("GET", "/admin/api/pools"), api("GET", "/admin/api/sessions")]);
+  const havePools = pools.status === 200 && pools.data && Array.isArray(pools.data.pools);
+  const haveSessions = sessions.status === 200 && sessions.data && Array.isArray(sessions.data.sessions);
+  manageChecked = havePools || haveSessions || (pools.status === 404 && sessions.status === 404 ? false : null);
+  $("pools-box").classList.toggle("hidden", !havePools);
+  $("sessions-box").classList.toggle("hidden", !haveSessions);
+  $("manage").classList.toggle("hidden", !manageChecked || !(game.state === "lobby" || game.state === "finished"));
+  if (havePools) $("pools").replaceChildren(...pools.data.pools.map((p) => {
+    const item = el("li"), text = el("span");
+    text.append(el("b", "", p.title), el("span", "muted", " · " + p.question_count + " questions · " + p.file));
+    item.append(text);
+    if (p.live) item.append(el("span", "badge", "live"));
+    else {
+      const use = el("button", "small", "Make live"); use.type = "button";
+      use.setAttribute("aria-label", "Make " + p.title + " live");
+      use.onclick = () => selectPool(p);
+      item.append(use);
+    }
+    return item;
+  }));
+  if (haveSessions) $("sessions").replaceChildren(...sessions.data.sessions.map((s) => {
+    const item = el("li"), text = el("span");
+    text.append(el("b", "", s.title), el("span", "muted", " · " + s.state + " · " + s.participants + " players"));
+    item.append(text);
+    if (s.live) item.append(el("span", "badge", "live"));
+    const csv = el("a", "btn quiet small", "CSV"); csv.href = "/admin/api/csv?sid=" + encodeURIComponent(s.sid);
+    csv.download = ""; csv.setAttribute("aria-label", "Results of " + s.title + " (CSV)");
+    item.append(csv);
+    return item;
+  }));
+}
+async function selectPool(p) {
+  if (!await ask("Switch the class to “" + p.title + "”? Phones move to the new quiz and join it again.", "Switch")) return;
+  const {status, data} = await api("POST", "/admin/api/pools/select", {file: p.file});
+  if (status === 200) setTimeout(() => location.reload(), 1500);   // the socket's 4004 usually comes first
+  else toast((data && data.message) || "Could not switch (" + status + ").");
+}
+$("upload-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const file = $("upload-file").files[0], result = $("upload-result");
+  result.replaceChildren();
+  if (!file) { result.append(el("p", "problems", "Choose a .json quiz file first.")); return; }
+  const content = await file.text();
+  const {status, data} = await api("POST", "/admin/api/pools/upload", {filename: file.name, content});
+  if (status === 200) {
+    result.append(el("p", "", "Added " + file.name + "."));
+    $("upload-file").value = "";
+    loadManage();
+    return;
+  }
+  result.append(el("p", "problems", (data && data.message) || (status === 413 ? "That file is too large." : "Upload failed (" + status + ").")));
+  const problems = (data && data.problems) || [];
+  if (problems.length) { const list = el("ul", "problems"); for (const p of problems) list.append(el("li", "", p)); result.append(list); }
+});
+
+// The teacher's controls -----------------------------------------------------
 function primary() {
-  if (!socket) return;
-  if (game.state === "question_open") socket.send({type: "close_question"});
-  else if (game.state !== "finished") socket.send({type: "next"});
+  if (!socket || busy || !primaryLabel()) return;
+  const sent = socket.send(game.state === "question_open" ? {type: "close_question"} : {type: "next"});
+  if (!sent) { toast("Not connected to the server yet."); return; }
+  $("primary").disabled = true;   // one press, one step: wait for the server
+  busy = setTimeout(done, 3000);
 }
 $("primary").onclick = primary;
 document.addEventListener("keydown", (e) => {
-  if ((e.key === " " || e.key === "ArrowRight") && !$("dashboard").classList.contains("hidden") && e.target.tagName !== "INPUT") { e.preventDefault(); primary(); }
+  if ($("dashboard").classList.contains("hidden") || $("ask").open || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (!(e.key === " " || e.key === "ArrowRight" || e.key === "PageDown")) return;
+  const target = e.target.closest ? e.target.closest("input,textarea,select,button,a,summary") : null;
+  if (target && target.id !== "primary" && (e.key === " " || target.tagName === "INPUT")) return;   // let that control have it
+  e.preventDefault();
+  primary();
 });
 $("reset").onclick = async () => {
-  if (!confirm("Reset the quiz? Every player and answer of this session is deleted.")) return;
-  await api("POST", "/admin/api/reset", {});
+  if (!await ask("Reset the quiz? Every player and every answer of this session is deleted, and the phones have to join again.", "Reset")) return;
+  const {status, data} = await api("POST", "/admin/api/reset", {});
+  if (status !== 200) toast((data && data.message) || "Reset failed (" + status + ").");
 };
 $("logout").onclick = async () => { await api("POST", "/admin/logout", {}); location.reload(); };
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const {status, data} = await api("POST", "/admin/login", {password: $("password").value});
-  if (status === 200) { $("login-error").textContent = ""; boot(); }
-  else $("login-error").textContent = (data && data.message) || "Login failed (" + status + ")";
+  if (status === 200) { $("login-error").textContent = ""; $("password").value = ""; boot(); }
+  else $("login-error").textContent = status === 0 ? "Cannot reach the server." : (data && data.message) || "Login failed (" + status + ").";
 });
 boot();
 </script></body></html>
