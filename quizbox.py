@@ -54,9 +54,9 @@ try:
     import geventwebsocket.handler
     import segno
     from gevent.pywsgi import WSGIServer
-    from geventwebsocket.exceptions import WebSocketError
+    from geventwebsocket.exceptions import ProtocolError, WebSocketError
     from geventwebsocket.handler import WebSocketHandler
-    from geventwebsocket.websocket import WebSocket
+    from geventwebsocket.websocket import Header, WebSocket
 except ImportError as exc:
     sys.exit(
         f"quizbox: a library is missing ({exc.name}). Install them with\n"
@@ -1164,42 +1164,81 @@ class Personalised:
         return encode_frame(self._head + dumps(personal)[1:])
 
 
+OVERSIZED = object()   # what the reader gets for a frame too large to keep
+
+
 class BoundedWebSocket(WebSocket):
-    """Refuses a frame too large to be one of ours before reading it into memory."""
+    """Never holds a frame too large to be one of ours in memory.
 
-    __slots__ = ()
+    A frame over WIRE_LIMIT is read and thrown away in chunks, so the socket
+    stays usable and is told bad_message; past DISCARD_LIMIT it is closed."""
+
+    __slots__ = ("oversized",)
     WIRE_LIMIT = 64 * 1024
+    DISCARD_LIMIT = 16 * 1024 * 1024
 
-    def __init__(self, environ, stream, handler):
-        super().__init__(environ, stream, handler)
-        read = self.raw_read
+    def read_frame(self):
+        header = Header.decode_header(self.stream)
+        if header.flags:
+            raise ProtocolError("reserved bits set")
+        if header.length > self.WIRE_LIMIT:
+            if header.length > self.DISCARD_LIMIT:
+                raise ProtocolError("frame too large")
+            remaining = header.length
+            while remaining:
+                chunk = self.raw_read(min(remaining, 65536))
+                if not chunk:
+                    raise WebSocketError("Unexpected EOF reading frame payload")
+                remaining -= len(chunk)
+            self.oversized = True
+            header.length = 0
+            return header, b""
+        payload = self.raw_read(header.length) if header.length else b""
+        if len(payload) != header.length:
+            raise WebSocketError("Unexpected EOF reading frame payload")
+        if header.mask:
+            payload = header.unmask_payload(payload)
+        return header, payload
 
-        def bounded_read(size):
-            if size > self.WIRE_LIMIT:
-                raise WebSocketError("frame too large")
-            return read(size)
-
-        self.raw_read = bounded_read
+    def receive_bounded(self):
+        """receive(), with OVERSIZED for a message that had a frame too large."""
+        self.oversized = False
+        message = self.receive()
+        return OVERSIZED if self.oversized and message is not None else message
 
 
 class Connection:
-    """One socket with its own outbox and sender: a slow phone delays only itself."""
+    """One socket. A frame goes straight into the kernel's send buffer when it
+    has room (the usual case, with no greenlet switch); only a phone that
+    stopped reading gets an outbox and a sender of its own, so it delays
+    nobody else, and it is dropped when that outbox or a send takes too long."""
 
     def __init__(self, ws, role, student_id=None):
         self.ws, self.role, self.student_id = ws, role, student_id
+        self.os_socket = ws.handler.socket._sock   # gevent's non-blocking socket underneath
         self.outbox = deque()
-        self.ready = gevent.event.Event()
+        self.sender = None        # a greenlet while the outbox drains
         self.closing = False
-        self.sender = gevent.spawn(self._send_loop)
 
     def send(self, data: bytes):
         if self.closing:
             return
-        if len(self.outbox) >= SEND_BACKLOG_LIMIT:
+        if self.sender is not None:
+            if len(self.outbox) >= SEND_BACKLOG_LIMIT:
+                self.abort()
+            else:
+                self.outbox.append(data)
+            return
+        try:
+            sent = self.os_socket.send(data)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
             self.abort()
             return
-        self.outbox.append(data)
-        self.ready.set()
+        if sent < len(data):
+            self.outbox.append(data[sent:])
+            self.sender = gevent.spawn(self._drain)
 
     def send_message(self, message):
         self.send(frame(message))
@@ -1219,17 +1258,21 @@ class Connection:
         with contextlib.suppress(Exception):
             self.ws.handler.socket.shutdown(socket.SHUT_RDWR)
 
-    def _send_loop(self):
+    def _drain(self):
         try:
-            while True:
-                self.ready.wait()
-                self.ready.clear()
-                while self.outbox:
-                    data = self.outbox.popleft()
-                    with gevent.Timeout(SEND_TIMEOUT_S):
-                        self.ws.raw_write(data)
-        except (gevent.Timeout, OSError, TypeError, AttributeError):
+            while self.outbox:
+                data = self.outbox.popleft()
+                with gevent.Timeout(SEND_TIMEOUT_S):
+                    self.ws.handler.socket.sendall(data)   # waits for room in the buffer
+        except (gevent.Timeout, OSError, AttributeError):
             self.abort()   # a phone that stopped reading, or a socket already gone
+        finally:
+            self.sender = None
+
+    def stop(self):
+        self.closing = True
+        if self.sender is not None:
+            self.sender.kill(block=False)
 
 
 def log(message):
@@ -1571,8 +1614,9 @@ class Hub:
             self.instructors.add(connection)
             self._send_instructor_snapshot(connection)
         try:
+            receive = getattr(ws, "receive_bounded", ws.receive)
             while True:
-                text = ws.receive()
+                text = receive()
                 if text is None:
                     break
                 self.receive(connection, text)
@@ -1582,8 +1626,7 @@ class Hub:
             self._detach(connection)
 
     def _detach(self, connection):
-        connection.closing = True
-        connection.sender.kill(block=False)
+        connection.stop()
         if connection.role == "student":
             connections = self.students.get(connection.student_id)
             if connections is not None:
@@ -2247,7 +2290,9 @@ function wsUrl(path) { return (location.protocol === "https:" ? "wss://" : "ws:/
 // A socket that comes back by itself (phone locked, Wi-Fi blip, server restart):
 // retries with backoff, at once when the page is shown again, and gives up on a
 // socket that has heard nothing for a while (a dead Wi-Fi never says goodbye).
-function liveSocket(path, onMessage, onStatus, onFinalClose) {
+// A close code 4000..4099 is final. Before each retry stillWanted() may look
+// around (over HTTP) and answer false to stop, in case a close code got lost.
+function liveSocket(path, onMessage, onStatus, onFinalClose, stillWanted) {
   let attempt = 0, socket = null, stopped = false, retry = null, heard = 0;
   function open() {
     clearTimeout(retry); retry = null;
@@ -2268,7 +2313,12 @@ function liveSocket(path, onMessage, onStatus, onFinalClose) {
   function later() {
     onStatus(false);
     const delay = Math.min(10000, 500 * 2 ** attempt++) * (0.75 + Math.random() / 2);
-    retry = setTimeout(open, delay);
+    retry = setTimeout(async () => {
+      let wanted = true;
+      if (stillWanted) { try { wanted = await stillWanted(); } catch (e) { /* keep trying */ } }
+      if (stopped) return;
+      if (wanted) open(); else { stopped = true; onStatus(true); }
+    }, delay);
   }
   function drop() {   // forget a socket that went quiet and start again
     const old = socket; socket = null;
@@ -2308,6 +2358,7 @@ STUDENT_PAGE = r"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 viewBox=%270 0 24 24%27%3E%3Cpath d=%27M12 2.5 22.5 21h-21z%27 fill=%27%234b2fb8%27/%3E%3C/svg%3E">
 <title>quizbox</title>
 <style>/*CSS*/
 body{min-height:100vh;min-height:100dvh;display:flex;flex-direction:column}
@@ -2335,7 +2386,7 @@ label{display:block;margin:.9em 0 .3em;font-weight:700}
 .answers{display:grid;grid-template-columns:1fr;gap:.7rem;flex:1;grid-auto-rows:minmax(4.2rem,1fr);max-height:30rem}
 @media (min-width:560px){.answers{grid-template-columns:1fr 1fr;grid-auto-rows:minmax(7rem,1fr)}}
 .answer{position:relative;text-align:left;font-size:1.2rem;justify-content:flex-start;gap:.6em;padding:.7em 1em;border-radius:16px;
-box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflow-wrap:anywhere}
+box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflow-wrap:break-word}
 .answer:active{transform:translateY(3px);box-shadow:0 1px 0 rgba(0,0,0,.25)}
 .answer .shape{width:1.6em;height:1.6em}
 .answer .letter{font-size:1.3rem}
@@ -2343,20 +2394,23 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
 .answer:disabled{opacity:1;cursor:default}
 .answer.faded{opacity:.3}
 .answer.locked{outline:5px solid var(--fg);outline-offset:3px}
-.answer .tag{display:none;font-size:.85rem;font-weight:800;background:rgba(0,0,0,.3);color:#fff;border-radius:999px;padding:.2em .7em;white-space:nowrap}
+.answer .tag{display:none;position:absolute;top:-.75em;right:.8em;font-size:.85rem;font-weight:800;background:var(--fg);color:var(--bg);border-radius:999px;padding:.15em .7em;white-space:nowrap}
 .answer.locked .tag{display:inline-block}
 .status{min-height:1.5em;font-weight:700;text-align:center;margin:0}
 .verdict{border-radius:16px;padding:1.2rem;text-align:center;color:#fff;background:#596070}
 .verdict.right{background:var(--ok)}.verdict.wrong{background:var(--bad)}
 @media (prefers-color-scheme:dark){.verdict.right{background:#1a7f37}.verdict.wrong{background:#c8102e}}
-.verdict .big{font-size:2.2rem;font-weight:900;margin:0}
+.verdict .big{font-size:2rem;font-weight:900;margin:0;line-height:1.15}
 .verdict .gain{font-size:1.4rem;font-weight:800;margin:.2em 0 0}
 .chip{display:flex;align-items:center;gap:.5em;border-radius:12px;padding:.6em .9em;font-weight:700;overflow-wrap:anywhere}
-.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));gap:.7rem}
+.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(6rem,1fr));gap:.7rem}
+.stats.three{grid-template-columns:repeat(3,minmax(0,1fr));gap:.5rem}
+.stats.three .stat b{font-size:1.5rem}
 .stat{background:var(--card);border-radius:14px;padding:.8rem;text-align:center;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 .stat b{display:block;font-size:1.8rem;font-weight:900;line-height:1.1}
 .stat span{color:var(--muted);font-size:.9rem}
-.explanation{margin:0;overflow-wrap:anywhere}
+.explanation{margin:.7rem 0 0;overflow-wrap:anywhere}
+#reveal-chip{margin-top:.3rem}
 .rank-big{font-size:4rem;font-weight:900;line-height:1;margin:0;color:var(--accent)}
 </style></head><body>
 <div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>Reconnecting…</span></div>
@@ -2403,7 +2457,7 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
     <h1 id="ended-title">That's the end!</h1>
     <p class="muted" style="margin:0">You finished</p>
     <p class="rank-big" id="ended-rank"></p>
-    <div class="stats" style="width:100%">
+    <div class="stats three" style="width:100%">
       <div class="stat"><b id="ended-answered"></b><span>answered</span></div>
       <div class="stat"><b id="ended-correct"></b><span>correct</span></div>
       <div class="stat"><b id="ended-total"></b><span>points</span></div></div>
@@ -2422,17 +2476,27 @@ function setWho() { $("who").textContent = me ? me.name + (me.total !== undefine
 function startSocket() {
   if (socket) socket.stop();
   socket = liveSocket("/ws/student/" + encodeURIComponent(sid || ""), onMessage,
-    (up) => $("banner").classList.toggle("hidden", up), onFinalClose);
+    (up) => $("banner").classList.toggle("hidden", up), onFinalClose, stillIn);
+}
+async function stillIn() {   // asked before each retry: is this phone still in the live quiz?
+  const {status} = await api("GET", "/api/me");
+  if (status !== 401) return true;   // in, or the server is not back yet
+  const here = await fetch(location.href, {method: "HEAD"}).catch(() => null);
+  if (here && here.redirected) { location.replace(here.url); return false; }   // another quiz is live
+  onFinalClose(0);
+  return false;
 }
 function onFinalClose(code) {
   socket = null; current = null;
   stopCountdown($("timer"));
   if (code === 4001) { showJoin("Join to play."); return; }
   if (code === 4004) { location.replace("/"); return; }   // another quiz is live now
-  const kicked = code === 4003;
-  $("gone-title").textContent = kicked ? "You were removed from this quiz" : "The teacher restarted the quiz";
+  const kicked = code === 4003, reset = code === 4002;
+  $("gone-title").textContent = kicked ? "You were removed from this quiz" : reset ? "The teacher restarted the quiz"
+                                       : "You are not in this quiz any more";
   $("gone-detail").textContent = kicked ? "The teacher took you off the list. If you think that is a mistake, ask them."
-                                        : "Everything was cleared. Join again to play.";
+                               : reset ? "Everything was cleared. Join again to play."
+                                       : "The teacher may have restarted the quiz or removed you. Join again to play.";
   $("gone-button").classList.toggle("hidden", kicked);
   me = null; setWho();
   show("gone");
@@ -2585,6 +2649,7 @@ ADMIN_PAGE = r"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 viewBox=%270 0 24 24%27%3E%3Cpath d=%27M12 2.5 22.5 21h-21z%27 fill=%27%234b2fb8%27/%3E%3C/svg%3E">
 <title>quizbox · teacher</title>
 <style>/*CSS*/
 body{font-size:20px}
@@ -2601,12 +2666,12 @@ aside{display:flex;flex-direction:column;min-height:0;gap:.4rem}
 .count-row{display:flex;align-items:baseline;gap:.4rem;border-top:2px solid var(--line);padding-top:.4rem;margin-top:.2rem}
 .count{font-size:2.4rem;font-weight:900;line-height:1}
 .players{list-style:none;padding:0;margin:0;overflow:auto;flex:1;min-height:3rem}
-.players li{display:flex;justify-content:space-between;align-items:center;gap:.5rem;padding:.2em .1em;border-bottom:1px solid var(--line)}
+.players li{display:flex;justify-content:space-between;align-items:center;gap:.5rem;padding:.12em .1em;border-bottom:1px solid var(--line);font-size:.95rem}
 .players li.new{animation:pop .6s ease-out}
 @keyframes pop{from{background:var(--accent);color:var(--on-accent)}}
 .players .pname{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
-.players button,.small{padding:.15em .6em;font-size:.8rem;background:transparent;color:var(--muted);border:1px solid var(--line);border-radius:8px;font-weight:600;flex:none}
-.players button:hover,.small:hover{color:var(--bad);border-color:var(--bad)}
+.players button,.mini{padding:.15em .6em;font-size:.8rem;background:transparent;color:var(--muted);border:1px solid var(--line);border-radius:8px;font-weight:600;flex:none}
+.players button:hover,.mini:hover{color:var(--bad);border-color:var(--bad)}
 #removed-box{font-size:.85rem;color:var(--muted)}
 #removed-box summary{cursor:pointer;font-weight:700}
 #removed-box ul{list-style:none;padding:0;margin:.3rem 0 0}
@@ -2614,38 +2679,49 @@ aside{display:flex;flex-direction:column;min-height:0;gap:.4rem}
 #main{display:flex;flex-direction:column;min-width:0;min-height:0;gap:.8rem}
 .top{display:flex;justify-content:space-between;align-items:center;gap:1rem}
 .eyebrow{font-size:.9rem;font-weight:700;color:var(--muted);text-transform:uppercase;letter-spacing:.08em}
-h1{margin:0;font-size:1.7rem;overflow-wrap:anywhere}
+h1{margin:0;font-size:1.6rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .primary{font-size:1.45rem;padding:.55em 1.3em;flex:none;box-shadow:0 4px 0 rgba(0,0,0,.25)}
 .primary kbd{font:inherit;font-size:.7rem;font-weight:700;border:1.5px solid currentColor;border-radius:6px;padding:.05em .4em;opacity:.8}
 #stage{flex:1;min-height:0;overflow:auto;display:flex;flex-direction:column;gap:.8rem}
 .tools{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center;font-size:1rem}
 .tools .hint{margin-left:auto;color:var(--muted);font-size:.9rem}
 .prompt{font-size:2.1rem;font-weight:800;margin:0;line-height:1.2;overflow-wrap:anywhere}
-.prompt.small{font-size:1.6rem}
+.prompt.sm{font-size:1.6rem}
 .lobby-hero{text-align:center;padding:2rem 1rem}
 .lobby-hero .count{font-size:6rem;color:var(--accent)}
 .lobby-hero p{margin:.4rem 0}
 .cloud{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:center;margin-top:1rem}
 .cloud span{background:var(--soft);border-radius:999px;padding:.25em .8em;font-weight:700;max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .qmid{display:grid;grid-template-columns:auto minmax(0,1fr);gap:1.5rem;align-items:center}
-.timer{width:8rem;height:8rem;font-size:3.4rem}
+.timer{width:7rem;height:7rem;font-size:3rem}
 .answered{font-size:1.6rem;font-weight:800}
 .progress{height:14px;border-radius:7px;background:var(--soft);overflow:hidden;margin-top:.3rem}
 .progress div{height:100%;background:var(--accent);transition:width .3s}
-.choices{display:grid;grid-template-columns:1fr 1fr;gap:.7rem}
-.choice{display:flex;align-items:center;gap:.6rem;border-radius:14px;padding:.6em .9em;font-size:1.45rem;font-weight:700;min-height:3.6rem;position:relative;overflow-wrap:anywhere}
-.choice .shape{width:1.4em;height:1.4em}
+.choices{display:grid;grid-template-columns:1fr 1fr;gap:.7rem;flex:1 1 auto;grid-auto-rows:minmax(3.6rem,1fr);max-height:17rem;font-size:1.65rem}
+.choices.long{font-size:1.35rem}.choices.longer{font-size:1.1rem}
+.choice{display:flex;align-items:center;gap:.6rem;border-radius:14px;padding:.5em .9em;font-weight:700;overflow-wrap:break-word;line-height:1.2}
+.choice .shape{width:1.3em;height:1.3em}
 .choice .text{flex:1;min-width:0}
-.choice .n{font-size:1.3rem;font-weight:900;background:rgba(0,0,0,.22);color:#fff;border-radius:999px;padding:0 .6em}
-.choice.correct{outline:6px solid var(--fg);outline-offset:2px}
-.choice.dim{opacity:.3}
-.bars{display:flex;gap:1rem;align-items:flex-end;height:9rem}
-.bar{flex:1;display:flex;flex-direction:column;justify-content:flex-end;align-items:center;height:100%;gap:.2rem;min-width:0}
-.bar .fill{width:100%;border-radius:10px 10px 0 0;min-height:6px;transition:height .3s;display:flex;justify-content:center;padding-top:.2rem}
-.bar .fill .shape{width:1.2em;height:1.2em}
+.prompt.long{font-size:1.7rem}.prompt.longer{font-size:1.35rem}
+.prompt.sm.long{font-size:1.35rem}.prompt.sm.longer{font-size:1.15rem}
+.bars{display:flex;gap:1rem;align-items:flex-end;height:6.5rem;margin-top:.5rem}
+.bar{flex:1;display:flex;flex-direction:column;justify-content:flex-end;align-items:center;height:100%;gap:.15rem;min-width:0}
+.bar .fill{width:100%;border-radius:10px 10px 0 0;min-height:6px;transition:height .3s}
+.bar .key{width:100%;display:flex;justify-content:center;align-items:center;gap:.3em;border-radius:0 0 8px 8px;font-weight:900;font-size:1rem;padding:.1em 0}
 .bar .n{font-weight:900;font-size:1.5rem;line-height:1}
-.bar.dim{opacity:.3}
-.bar .mark{font-weight:900;color:var(--ok)}
+.hbars{display:flex;flex-direction:column;gap:.55rem;margin-top:.5rem;font-size:1.2rem}
+.hbars.long{font-size:1.05rem}.hbars.longer{font-size:.95rem}
+.hbars .bar{display:block;height:auto}
+.hlabel{display:flex;align-items:center;gap:.5rem;font-weight:700;line-height:1.2}
+.hlabel .key{width:auto;border-radius:8px;padding:.1em .45em;flex:none}
+.hlabel .text{flex:1;min-width:0;overflow-wrap:break-word}
+.hlabel .n{font-weight:900;font-size:1.25em;font-variant-numeric:tabular-nums}
+.hlabel .badge{font-size:.8em}
+.track{height:12px;border-radius:6px;background:var(--soft);margin-top:.25rem;overflow:hidden}
+.track .fill{height:100%;border-radius:6px;min-width:4px;transition:width .3s}
+.hbars .bar.dim{opacity:.4}
+.hbars .bar.right{background:var(--soft);border-radius:10px;padding:.3rem .4rem;margin:0 -.4rem;box-shadow:inset 5px 0 0 var(--ok)}
+.hbars .bar.right .track{background:var(--card)}
 .reveal-grid{display:grid;grid-template-columns:minmax(0,1.3fr) minmax(0,1fr);gap:1rem}
 .explanation{font-size:1.25rem;margin:0;padding:.7rem 1rem;border-left:6px solid var(--ok);background:var(--soft);border-radius:0 12px 12px 0;overflow-wrap:anywhere}
 .board{list-style:none;margin:0;padding:0}
@@ -2655,25 +2731,27 @@ h1{margin:0;font-size:1.7rem;overflow-wrap:anywhere}
 .board .sc{font-weight:800;font-variant-numeric:tabular-nums}
 h2{font-size:1.2rem;margin:0 0 .4rem;color:var(--muted);text-transform:uppercase;letter-spacing:.06em}
 .final{display:grid;grid-template-columns:minmax(0,1.2fr) minmax(0,1fr);gap:1rem;min-height:0}
-.podium{display:flex;gap:.8rem;align-items:flex-end;justify-content:center;height:20rem}
+.podium{display:flex;gap:.8rem;align-items:flex-end;justify-content:center;height:19rem;border-bottom:4px solid var(--line);margin-bottom:1rem}
 .step{flex:1;max-width:14rem;display:flex;flex-direction:column;align-items:center;justify-content:flex-end;height:100%;min-width:0}
-.step .who{font-size:1.4rem;font-weight:800;text-align:center;overflow-wrap:anywhere;max-width:100%}
+.step .who{font-size:1.6rem;font-weight:800;text-align:center;overflow-wrap:anywhere;max-width:100%}
 .step .pts{color:var(--muted);font-weight:700;margin-bottom:.3rem}
 .step .block{width:100%;border-radius:14px 14px 0 0;display:grid;place-items:start center;padding-top:.5rem;font-size:2.6rem;font-weight:900;color:#fff}
-.step.p1 .block{height:55%;background:#c99700}.step.p2 .block{height:40%;background:#7d8597}.step.p3 .block{height:28%;background:#a0633a}
-.table-wrap{overflow:auto;max-height:100%}
+.step.p1 .block{height:55%;background:#e0b000;color:#1b1400}.step.p2 .block{height:40%;background:#7d8597}.step.p3 .block{height:28%;background:#a0633a}
+.table-wrap{overflow:auto;max-height:28rem;padding-top:0}
 table{border-collapse:collapse;width:100%;font-size:1.05rem}
 td,th{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line)}
 th{position:sticky;top:0;background:var(--card)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-#manage{font-size:1rem}
+#manage{font-size:1rem;flex:none}
 #manage summary{cursor:pointer;font-weight:800;font-size:1.1rem}
 .manage-grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:.8rem}
 .manage-grid ul{list-style:none;padding:0;margin:0 0 .6rem}
 .manage-grid li{display:flex;gap:.6rem;align-items:center;justify-content:space-between;padding:.35em 0;border-bottom:1px solid var(--line)}
 .manage-grid li>span{min-width:0;overflow-wrap:anywhere}
 .badge{background:var(--ok);color:#fff;border-radius:999px;padding:.05em .6em;font-size:.8rem;font-weight:800}
-.problems{color:var(--bad);margin:.4rem 0;padding-left:1.2rem;font-family:ui-monospace,monospace;font-size:.9rem;overflow-wrap:anywhere}
+.problem{color:var(--bad);font-weight:700;margin:.4rem 0}
+.manage-grid .problems{display:block;color:var(--bad);margin:.2rem 0;padding-left:1.2rem;list-style:disc;font-family:ui-monospace,monospace;font-size:.9rem}
+.manage-grid .problems li{display:list-item;border:0;padding:.1em 0;overflow-wrap:anywhere}
 #upload-form{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
 #upload-form input{width:auto;flex:1;min-width:12rem;padding:.35em}
 dialog{border:0;border-radius:16px;padding:1.5rem;max-width:32rem;background:var(--card);color:var(--fg);box-shadow:0 10px 40px rgba(0,0,0,.4)}
@@ -2727,6 +2805,7 @@ button.danger{background:var(--bad);color:#fff}
 <script>/*JS*/
 let socket = null, game = {state: "lobby"}, q = null, histogram = null, leaderboard = [];
 let players = [], seen = null, busy = null, manageChecked = null;   // null: not known yet
+const manage = $("manage");   // moved into the stage in the lobby and at the end
 
 function ask(text, okLabel) {   // a confirmation in the page (a native confirm() freezes the projector)
   return new Promise((resolve) => {
@@ -2734,6 +2813,7 @@ function ask(text, okLabel) {   // a confirmation in the page (a native confirm(
     $("ask-text").textContent = text; $("ask-ok").textContent = okLabel;
     dialog.onclose = () => resolve(dialog.returnValue === "ok");
     dialog.returnValue = "";
+    if (document.activeElement) document.activeElement.blur();   // Space after it must not press that button again
     dialog.showModal();
     $("ask-cancel").focus();
   });
@@ -2748,14 +2828,21 @@ async function boot() {
   if (status === 401) { show("login"); $("password").focus(); return; }
   if (status !== 200) { toast("The server did not answer (" + status + "). Retrying…"); setTimeout(boot, 3000); return; }
   $("qr").innerHTML = data.qr_svg;   // SVG made by the server from the join address
-  $("join-url").textContent = data.join_url.replace(/^https?:\/\//, "");
+  const address = data.join_url.replace(/^https?:\/\//, ""), cut = address.indexOf("/");
+  $("join-url").replaceChildren(cut < 0 ? address : address.slice(0, cut), document.createElement("wbr"), cut < 0 ? "" : address.slice(cut));
   $("title").textContent = data.title;
   game = {state: data.state, title: data.title, question_count: data.question_count, current_question_idx: data.current_question_idx};
   show("dashboard");
   render();
   socket = liveSocket("/ws/instructor/" + encodeURIComponent(data.sid), onMessage,
     (up) => $("banner").classList.toggle("hidden", up),
-    (code) => { if (code === 4004) location.reload(); else { socket = null; show("login"); } });
+    (code) => { if (code === 4004) location.reload(); else { socket = null; show("login"); } },
+    async () => {   // asked before each retry, in case a close code got lost on the way
+      const state = await api("GET", "/admin/api/state");
+      if (state.status === 401) { socket = null; show("login"); return false; }
+      if (state.status === 200 && state.data.sid !== data.sid) { location.reload(); return false; }
+      return true;
+    });
 }
 function onMessage(m) {
   if (m.type === "state") {
@@ -2795,7 +2882,7 @@ function renderPlayers(m) {
   $("removed-box").classList.toggle("hidden", !removed.length);
   $("removed-summary").textContent = "Removed (" + removed.length + ")";
   $("removed").replaceChildren(...removed.map((p) => {
-    const item = el("li"), back = el("button", "small", "Let back in");
+    const item = el("li"), back = el("button", "mini", "Let back in");
     back.type = "button"; back.setAttribute("aria-label", "Let " + p.name + " back in");
     back.onclick = () => socket && socket.send({type: "readmit", student_id: p.student_id});
     item.append(el("span", "pname", p.name), back);
@@ -2826,12 +2913,11 @@ function render() {
   stopCountdown($("timer"));
   stage.replaceChildren();
   const between = game.state === "lobby" || game.state === "finished";
-  $("manage").classList.toggle("hidden", !between || !manageChecked);
-  if (between) loadManage();
   if (game.state === "lobby") renderLobby(stage);
   else if (game.state === "question_open" && q) renderOpen(stage);
   else if (game.state === "question_closed" && q) renderReveal(stage);
   else if (game.state === "finished") renderFinal(stage);
+  if (between) { stage.append(manage); manage.classList.toggle("hidden", !manageChecked); loadManage(); }
 }
 function renderLobby(stage) {
   const hero = el("div", "lobby-hero card");
@@ -2843,20 +2929,9 @@ function renderLobby(stage) {
   stage.append(hero);
   renderCloud();
 }
-function choiceTiles(withCounts) {
-  const tiles = el("div", "choices");
-  q.choices.forEach((text, i) => {
-    const tile = el("div", "choice choice-" + i);
-    tile.setAttribute("aria-label", LETTERS[i] + ": " + text);
-    tile.append(shape(i), el("span", "letter", LETTERS[i]), el("span", "text", text));
-    if (withCounts) {
-      const n = el("span", "n", q.histogram[LETTERS[i]] || 0); n.setAttribute("aria-label", "answers");
-      tile.append(n);
-      if (q.correct) tile.classList.add(LETTERS[i] === q.correct ? "correct" : "dim");
-    }
-    tiles.append(tile);
-  });
-  return tiles;
+function lengthClass(texts, long, longer) {   // long texts get a smaller size, so all of it fits
+  const most = Math.max(...texts.map((t) => String(t).length));
+  return most > longer ? " longer" : most > long ? " long" : "";
 }
 function renderOpen(stage) {
   const mid = el("div", "qmid card");
@@ -2864,19 +2939,56 @@ function renderOpen(stage) {
   const meter = el("div");
   const answered = el("div", "answered"); answered.id = "answered";
   const progress = el("div", "progress"), fill = el("div"); fill.id = "answered-bar"; progress.append(fill);
-  const bars = el("div", "bars"); bars.id = "bars"; bars.style.height = "6rem"; bars.style.marginTop = ".6rem";
+  const bars = el("div", "bars"); bars.id = "bars";
   meter.append(answered, progress, bars);
   mid.append(timer, meter);
-  stage.append(el("p", "prompt", q.prompt), mid, choiceTiles(false));
+  const tiles = el("div", "choices" + lengthClass(q.choices, 32, 60));
+  q.choices.forEach((text, i) => {
+    const tile = el("div", "choice choice-" + i);
+    tile.setAttribute("aria-label", LETTERS[i] + ": " + text);
+    tile.append(shape(i), el("span", "letter", LETTERS[i]), el("span", "text", text));
+    tiles.append(tile);
+  });
+  stage.append(el("p", "prompt" + lengthClass([q.prompt], 70, 140), q.prompt), mid, tiles);
   countdown(timer, q.remaining_ms, q.time_limit * 1000);
   renderCounts();
 }
+function renderCounts() {   // the live part of an open question
+  if (!histogram || !q || !$("bars") || game.state !== "question_open") return;
+  $("answered").textContent = histogram.submitted_count + " / " + histogram.total_count + " answered";
+  $("answered-bar").style.width = (histogram.total_count ? 100 * histogram.submitted_count / histogram.total_count : 0) + "%";
+  const counts = q.choices.map((_, i) => histogram.histogram[LETTERS[i]] || 0);
+  const top = Math.max(1, ...counts);
+  $("bars").replaceChildren(...counts.map((n, i) => {
+    const bar = el("div", "bar"), fill = el("div", "fill choice-" + i), key = el("span", "key choice-" + i);
+    bar.setAttribute("aria-label", LETTERS[i] + ": " + n);
+    fill.style.height = (100 * n / top) + "%";
+    key.append(shape(i), LETTERS[i]);
+    bar.append(el("span", "n", n), fill, key);
+    return bar;
+  }));
+}
 function renderReveal(stage) {
-  const h = q.histogram, given = LETTERS.split("").reduce((s, l) => s + (h[l] || 0), 0);
-  histogram = {question_idx: q.question_idx, histogram: h, submitted_count: given, total_count: given + (h.missed || 0) + (h.pending || 0)};
+  const h = q.histogram, counts = q.choices.map((_, i) => h[LETTERS[i]] || 0);
+  const given = counts.reduce((a, b) => a + b, 0), top = Math.max(1, ...counts);
   const left = el("div", "card"), right = el("div", "card");
-  const answered = el("div", "answered"); answered.id = "answered";
-  const bars = el("div", "bars"); bars.id = "bars";
+  const answered = el("div", "answered", given + " / " + (given + (h.missed || 0) + (h.pending || 0)) + " answered");
+  answered.id = "answered";
+  const bars = el("div", "hbars" + lengthClass(q.choices, 40, 70)); bars.id = "bars";
+  q.choices.forEach((text, i) => {   // one row a choice: its text, its count, a bar; the right one marked
+    const correct = q.correct === LETTERS[i], n = counts[i];
+    const row = el("div", "bar" + (correct ? " right" : q.correct ? " dim" : ""));
+    row.setAttribute("aria-label", LETTERS[i] + ": " + n + (correct ? " (correct)" : ""));
+    const key = el("span", "key choice-" + i); key.append(shape(i), LETTERS[i]);
+    const label = el("div", "hlabel");
+    label.append(key, el("span", "text", text), el("span", "n", n));
+    if (correct) label.append(el("span", "badge", "✓ correct"));
+    const track = el("div", "track"), fill = el("div", "fill choice-" + i);
+    fill.style.width = (100 * n / top) + "%";
+    track.append(fill);
+    row.append(label, track);
+    bars.append(row);
+  });
   left.append(answered, bars);
   right.append(el("h2", "", "Top five"));
   const board = el("ol", "board");
@@ -2887,29 +2999,9 @@ function renderReveal(stage) {
   if (!(q.top5 || []).length) board.append(el("li", "muted", "Nobody has played yet."));
   right.append(board);
   const grid = el("div", "reveal-grid"); grid.append(left, right);
-  stage.append(el("p", "prompt small", q.prompt), choiceTiles(true), grid);
+  stage.append(el("p", "prompt sm" + lengthClass([q.prompt], 90, 160), q.prompt), grid);
   if (q.explanation) stage.append(el("p", "explanation", q.explanation));
   else if (!q.correct) stage.append(el("p", "explanation", "A poll: there is no wrong answer."));
-  renderCounts();
-}
-function renderCounts() {
-  if (!histogram || !q || !$("bars")) return;
-  const closed = game.state === "question_closed";
-  $("answered").textContent = histogram.submitted_count + " / " + histogram.total_count + " answered";
-  if ($("answered-bar")) $("answered-bar").style.width = (histogram.total_count ? 100 * histogram.submitted_count / histogram.total_count : 0) + "%";
-  const bars = $("bars"); bars.replaceChildren();
-  const counts = q.choices.map((_, i) => histogram.histogram[LETTERS[i]] || 0);
-  const top = Math.max(1, ...counts);
-  counts.forEach((n, i) => {
-    const right = closed && q.correct === LETTERS[i];
-    const bar = el("div", "bar" + (closed && q.correct && !right ? " dim" : ""));
-    bar.setAttribute("aria-label", LETTERS[i] + ": " + n + (right ? " (correct)" : ""));
-    const fill = el("div", "fill choice-" + i);
-    fill.style.height = (100 * n / top) + "%";
-    if (n > 0 || closed) fill.append(shape(i));
-    const label = el("span", "n", (right ? "✓ " : "") + n);
-    bar.append(label, fill); bars.append(bar);
-  });
 }
 function renderFinal(stage) {
   const final = el("div", "final");
@@ -2947,14 +3039,14 @@ async function loadManage() {
   manageChecked = havePools || haveSessions || (pools.status === 404 && sessions.status === 404 ? false : null);
   $("pools-box").classList.toggle("hidden", !havePools);
   $("sessions-box").classList.toggle("hidden", !haveSessions);
-  $("manage").classList.toggle("hidden", !manageChecked || !(game.state === "lobby" || game.state === "finished"));
+  manage.classList.toggle("hidden", !manageChecked);
   if (havePools) $("pools").replaceChildren(...pools.data.pools.map((p) => {
     const item = el("li"), text = el("span");
     text.append(el("b", "", p.title), el("span", "muted", " · " + p.question_count + " questions · " + p.file));
     item.append(text);
     if (p.live) item.append(el("span", "badge", "live"));
     else {
-      const use = el("button", "small", "Make live"); use.type = "button";
+      const use = el("button", "mini", "Make live"); use.type = "button";
       use.setAttribute("aria-label", "Make " + p.title + " live");
       use.onclick = () => selectPool(p);
       item.append(use);
@@ -2966,7 +3058,7 @@ async function loadManage() {
     text.append(el("b", "", s.title), el("span", "muted", " · " + s.state + " · " + s.participants + " players"));
     item.append(text);
     if (s.live) item.append(el("span", "badge", "live"));
-    const csv = el("a", "btn quiet small", "CSV"); csv.href = "/admin/api/csv?sid=" + encodeURIComponent(s.sid);
+    const csv = el("a", "btn quiet mini", "CSV"); csv.href = "/admin/api/csv?sid=" + encodeURIComponent(s.sid);
     csv.download = ""; csv.setAttribute("aria-label", "Results of " + s.title + " (CSV)");
     item.append(csv);
     return item;
@@ -2982,7 +3074,7 @@ $("upload-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const file = $("upload-file").files[0], result = $("upload-result");
   result.replaceChildren();
-  if (!file) { result.append(el("p", "problems", "Choose a .json quiz file first.")); return; }
+  if (!file) { result.append(el("p", "problem", "Choose a .json quiz file first.")); return; }
   const content = await file.text();
   const {status, data} = await api("POST", "/admin/api/pools/upload", {filename: file.name, content});
   if (status === 200) {
@@ -2991,7 +3083,7 @@ $("upload-form").addEventListener("submit", async (event) => {
     loadManage();
     return;
   }
-  result.append(el("p", "problems", (data && data.message) || (status === 413 ? "That file is too large." : "Upload failed (" + status + ").")));
+  result.append(el("p", "problem", (data && data.message) || (status === 413 ? "That file is too large." : "Upload failed (" + status + ").")));
   const problems = (data && data.problems) || [];
   if (problems.length) { const list = el("ul", "problems"); for (const p of problems) list.append(el("li", "", p)); result.append(list); }
 });
@@ -3005,6 +3097,12 @@ function primary() {
   busy = setTimeout(done, 3000);
 }
 $("primary").onclick = primary;
+// A button clicked with the mouse lets go of the focus, so that the next Space
+// advances the quiz instead of pressing that button again.
+document.addEventListener("click", (e) => {
+  const button = e.detail > 0 && e.target.closest ? e.target.closest("button,summary,a") : null;
+  if (button) button.blur();
+});
 document.addEventListener("keydown", (e) => {
   if ($("dashboard").classList.contains("hidden") || $("ask").open || e.ctrlKey || e.metaKey || e.altKey) return;
   if (!(e.key === " " || e.key === "ArrowRight" || e.key === "PageDown")) return;
