@@ -225,6 +225,20 @@ def session_id_from_stem(stem: str) -> str:
     return cleaned[:64]
 
 
+def _unknown_fields(obj, known, problem):
+    for key in sorted(set(obj) - known):
+        problem(key, f"unknown field (known: {', '.join(sorted(known))})")
+
+
+def _required_text(obj, key, problem):
+    value = obj.get(key)
+    if key not in obj:
+        problem(key, "missing")
+    elif not isinstance(value, str) or not value.strip():
+        problem(key, "must be a non-empty string")
+    return value
+
+
 def parse_pool(data, file, fallback_session_id=None) -> Pool:
     """Validate a decoded pool document; raise PoolInvalid listing every problem."""
     errors = []
@@ -234,14 +248,8 @@ def parse_pool(data, file, fallback_session_id=None) -> Pool:
 
     if not isinstance(data, dict):
         raise PoolInvalid([PoolError(file, "", "a pool must be a JSON object {...}")])
-    for key in sorted(set(data) - POOL_FIELDS):
-        problem(key, f"unknown field (known: {', '.join(sorted(POOL_FIELDS))})")
-
-    title = data.get("title")
-    if "title" not in data:
-        problem("title", "missing")
-    elif not isinstance(title, str) or not title.strip():
-        problem("title", "must be a non-empty string")
+    _unknown_fields(data, POOL_FIELDS, problem)
+    title = _required_text(data, "title", problem)
 
     session_id = data.get("session_id")
     if session_id is not None and not (isinstance(session_id, str)
@@ -307,13 +315,8 @@ def _parse_question(raw, path, default_limit, problem, time_limit):
         ok = False
         problem(f"{path}.{subpath}" if subpath else path, message)
 
-    for key in sorted(set(raw) - QUESTION_FIELDS):
-        bad(key, f"unknown field (known: {', '.join(sorted(QUESTION_FIELDS))})")
-    prompt = raw.get("prompt")
-    if "prompt" not in raw:
-        bad("prompt", "missing")
-    elif not isinstance(prompt, str) or not prompt.strip():
-        bad("prompt", "must be a non-empty string")
+    _unknown_fields(raw, QUESTION_FIELDS, bad)
+    prompt = _required_text(raw, "prompt", bad)
 
     choices = raw.get("choices")
     if "choices" not in raw:
@@ -2276,6 +2279,10 @@ function shape(i) {   // each choice has its own shape as well as its colour
 function show(id) {
   for (const node of document.querySelectorAll("[data-screen]")) node.classList.toggle("hidden", node.id !== id);
 }
+function lengthClass(texts, long, longer) {   // long texts get a smaller size, so all of it fits
+  const most = Math.max(...texts.map((t) => String(t).length));
+  return most > longer ? " longer" : most > long ? " long" : "";
+}
 function points(n) { return Number(n || 0).toLocaleString(); }
 async function api(method, path, body) {
   const options = {method, headers: {}, credentials: "same-origin"};
@@ -2382,7 +2389,8 @@ label{display:block;margin:.9em 0 .3em;font-weight:700}
 .qhead{display:flex;align-items:center;justify-content:space-between;gap:1rem}
 .qnum{font-weight:700;color:var(--muted)}
 .timer{width:3.6rem;height:3.6rem;font-size:1.4rem;flex:none}
-.prompt{font-size:1.35rem;font-weight:800;margin:0;overflow-wrap:anywhere}
+.prompt{font-size:1.35rem;font-weight:800;margin:0;overflow-wrap:break-word}
+.prompt.long{font-size:1.2rem}.prompt.longer{font-size:1.05rem}
 .answers{display:grid;grid-template-columns:1fr;gap:.7rem;flex:1;grid-auto-rows:minmax(4.2rem,1fr);max-height:30rem}
 @media (min-width:560px){.answers{grid-template-columns:1fr 1fr;grid-auto-rows:minmax(7rem,1fr)}}
 .answer{position:relative;text-align:left;font-size:1.2rem;justify-content:flex-start;gap:.6em;padding:.7em 1em;border-radius:16px;
@@ -2390,6 +2398,7 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
 .answer:active{transform:translateY(3px);box-shadow:0 1px 0 rgba(0,0,0,.25)}
 .answer .shape{width:1.6em;height:1.6em}
 .answer .letter{font-size:1.3rem}
+.answers.long .answer{font-size:1.05rem}.answers.longer .answer{font-size:.95rem;padding:.5em .9em}
 .answer .text{flex:1;min-width:0}
 .answer:disabled{opacity:1;cursor:default}
 .answer.faded{opacity:.3}
@@ -2524,7 +2533,9 @@ function showQuestion(m) {
   current = m;
   $("question-number").textContent = "Question " + (m.question_idx + 1) + " of " + m.question_count;
   $("prompt").textContent = m.prompt;
+  $("prompt").className = "prompt" + lengthClass([m.prompt], 60, 120);
   const box = $("answers"); box.replaceChildren();
+  box.className = "answers" + lengthClass(m.choices, 30, 60);
   m.choices.forEach((text, i) => {
     const button = el("button", "answer choice-" + i);
     button.type = "button";
@@ -2738,8 +2749,9 @@ h2{font-size:1.2rem;margin:0 0 .4rem;color:var(--muted);text-transform:uppercase
 .step .block{width:100%;border-radius:14px 14px 0 0;display:grid;place-items:start center;padding-top:.5rem;font-size:2.6rem;font-weight:900;color:#fff}
 .step.p1 .block{height:55%;background:#e0b000;color:#1b1400}.step.p2 .block{height:40%;background:#7d8597}.step.p3 .block{height:28%;background:#a0633a}
 .table-wrap{overflow:auto;max-height:28rem;padding-top:0}
-table{border-collapse:collapse;width:100%;font-size:1.05rem}
-td,th{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line)}
+table{border-collapse:collapse;width:100%;font-size:1.05rem;table-layout:fixed}
+td,th{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+th:nth-child(1){width:3em}th:nth-child(3){width:28%}th:nth-child(4){width:5.5em}
 th{position:sticky;top:0;background:var(--card)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 #manage{font-size:1rem;flex:none}
@@ -2928,10 +2940,6 @@ function renderLobby(stage) {
               el("p", "muted", "Press Start (or Space) when everyone is in."), cloud);
   stage.append(hero);
   renderCloud();
-}
-function lengthClass(texts, long, longer) {   // long texts get a smaller size, so all of it fits
-  const most = Math.max(...texts.map((t) => String(t).length));
-  return most > longer ? " longer" : most > long ? " long" : "";
 }
 function renderOpen(stage) {
   const mid = el("div", "qmid card");
