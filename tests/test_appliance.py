@@ -234,3 +234,19 @@ def test_port_in_use_is_a_clear_error(server):
     assert result.returncode != 0
     assert f"cannot listen on 127.0.0.1:{server.port}" in result.stderr
     assert "--port" in result.stderr
+
+
+def test_systemd_is_told_when_the_server_is_ready(tmp_path, make_pool):
+    """The unit is Type=notify: READY=1 must arrive on $NOTIFY_SOCKET."""
+    import socket
+    address = str(tmp_path / "notify.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(address)
+        listener.settimeout(15)
+        server = QuizServer(make_pool(), tmp_path / "quiz.db", tmp_path / "server.log",
+                            env={"NOTIFY_SOCKET": address})
+        server.start()
+        try:
+            assert listener.recv(100) == b"READY=1"
+        finally:
+            server.stop()
