@@ -1106,7 +1106,7 @@ def msg_reveal(game, idx, ranked):
     return {"type": "question_closed", "question_idx": idx, "question_count": game.question_count,
             "prompt": question.prompt, "choices": list(question.choices),
             "correct": question.correct, "explanation": question.explanation,
-            "histogram": game.histogram(idx), "top5": top5(ranked)}
+            "histogram": game.histogram(idx), "top5": top5(ranked), "player_count": len(ranked)}
 
 
 def reveal_for(player, idx, rank):
@@ -1120,7 +1120,7 @@ def reveal_for(player, idx, rank):
 def msg_ended(game, ranked):
     scored = sum(1 for idx in game.events if not game.pool.questions[idx].is_poll)
     return {"type": "session_ended", "final_top5": top5(ranked), "questions_scored": scored,
-            "title": game.pool.title}
+            "title": game.pool.title, "player_count": len(ranked)}
 
 
 def ended_for(player, rank):
@@ -1176,9 +1176,17 @@ class BoundedWebSocket(WebSocket):
     A frame over WIRE_LIMIT is read and thrown away in chunks, so the socket
     stays usable and is told bad_message; past DISCARD_LIMIT it is closed."""
 
-    __slots__ = ("oversized",)
+    __slots__ = ("oversized", "close_sent")
     WIRE_LIMIT = 64 * 1024
     DISCARD_LIMIT = 16 * 1024 * 1024
+
+    def handle_close(self, header, payload):
+        # The client's answer to our close: answering it again with a second
+        # close frame makes browsers report 1006 instead of our 4001-4004.
+        if getattr(self, "close_sent", False):
+            self.closed = True
+            return
+        super().handle_close(header, payload)
 
     def read_frame(self):
         header = Header.decode_header(self.stream)
@@ -1251,6 +1259,8 @@ class Connection:
         if self.closing:
             return
         self.send(close_frame(code, reason))
+        with contextlib.suppress(AttributeError):
+            self.ws.close_sent = True
         self.closing = True
         gevent.spawn_later(CLOSE_GRACE_S, self.abort)
 
@@ -1903,7 +1913,8 @@ class Site:
 
     def qr_svg(self, url):
         if url not in self._qr_cache:
-            self._qr_cache = {url: segno.make(url, error="m").svg_inline(scale=8, border=2)}
+            self._qr_cache = {url: segno.make(url, error="m").svg_inline(
+                scale=8, border=2, omitsize=True)}
         return self._qr_cache[url]
 
 
@@ -1970,7 +1981,9 @@ def make_app(site: Site) -> bottle.Bottle:
     @app.get("/api/me")
     def me():
         player = site.live_player()
-        if player is None or player.kicked:
+        if player is not None and player.kicked:
+            raise ApiError(403, "kicked", "The teacher removed you from this quiz.")
+        if player is None:
             raise ApiError(401, "not_joined", "Join the quiz first.")
         rank = next(r for r, p in hub.game.ranking() if p is player)
         submissions = [{"question_idx": s.question_idx, "answer": s.answer,
@@ -2160,6 +2173,8 @@ def _websocket():
 def _refuse(ws, code, reason):
     """Accept, then close with a code the page can read (a refused handshake has none)."""
     with contextlib.suppress(Exception):
+        with contextlib.suppress(AttributeError):
+            ws.close_sent = True
         ws.raw_write(close_frame(code, reason))
         with gevent.Timeout(CLOSE_GRACE_S, False):
             ws.receive()   # the client's answering close
@@ -2378,6 +2393,7 @@ main>section.card{flex:0 0 auto}
 h1{font-size:1.6rem;margin:0}
 label{display:block;margin:.9em 0 .3em;font-weight:700}
 .hint{font-size:.9rem;margin:.3em 0 0}
+#join-note:empty{display:none}
 #join-error{color:var(--bad);min-height:1.4em;margin:.8em 0;font-weight:600}
 .wide{width:100%;font-size:1.2rem;padding:.8em}
 .center{text-align:center;align-items:center;justify-content:center}
@@ -2460,7 +2476,7 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
       <p id="reveal-explanation" class="explanation"></p></div>
     <div class="stats"><div class="stat"><b id="reveal-total"></b><span>points in all</span></div>
       <div class="stat"><b id="reveal-rank"></b><span>your rank</span></div></div>
-    <p class="muted status">Wait for the next question…</p>
+    <p class="muted status" id="reveal-next">Wait for the next question…</p>
   </section>
   <section id="ended" data-screen class="center hidden">
     <h1 id="ended-title">That's the end!</h1>
@@ -2534,7 +2550,7 @@ function showQuestion(m) {
   $("question-number").textContent = "Question " + (m.question_idx + 1) + " of " + m.question_count;
   $("prompt").textContent = m.prompt;
   $("prompt").className = "prompt" + lengthClass([m.prompt], 60, 120);
-  const box = $("answers"); box.replaceChildren();
+  const box = $("answers"); box.textContent = "";   // (not replaceChildren: older phones lack it)
   box.className = "answers" + lengthClass(m.choices, 30, 60);
   m.choices.forEach((text, i) => {
     const button = el("button", "answer choice-" + i);
@@ -2592,12 +2608,13 @@ function showReveal(m) {
   $("verdict-gain").textContent = poll ? (answered ? "You voted " + m.your_answer : "You did not vote") : "+" + points(m.your_score) + " points";
   $("reveal-answer").classList.toggle("hidden", poll && !m.explanation);
   $("reveal-answer-label").classList.toggle("hidden", poll);
-  $("reveal-chip").replaceChildren();
+  $("reveal-chip").textContent = "";
   if (!poll) $("reveal-chip").append(choiceChip(m.correct, m.choices));
   $("reveal-explanation").textContent = m.explanation || "";
   $("reveal-explanation").classList.toggle("hidden", !m.explanation);
   $("reveal-total").textContent = points(m.your_total);
   $("reveal-rank").textContent = "#" + m.your_rank;
+  $("reveal-next").textContent = m.question_idx + 1 === m.question_count ? "Wait for the final results…" : "Wait for the next question…";
   show("reveal");
 }
 function showEnded(m) {
@@ -2668,10 +2685,10 @@ body{font-size:20px}
 #login h1{font-size:2rem;margin:0 0 1rem}
 #login label{font-weight:700;display:block;margin-bottom:.3em}
 #login-error{color:var(--bad);min-height:1.4em;font-weight:600}
-#dashboard{display:grid;grid-template-columns:340px minmax(0,1fr);gap:1rem;padding:1rem;height:100vh}
+#dashboard{display:grid;grid-template-columns:clamp(260px,27vw,380px) minmax(0,1fr);gap:1rem;padding:1rem;height:100vh}
 aside{display:flex;flex-direction:column;min-height:0;gap:.4rem}
 .qr{display:flex;justify-content:center}
-.qr svg{width:100%;max-width:250px;height:auto;background:#fff;border-radius:12px;display:block}
+.qr svg{width:100%;max-width:260px;height:auto;background:#fff;border-radius:12px;display:block;padding:3%}
 .join-label{font-size:.85rem;font-weight:700;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin-top:.2rem}
 .join-url{font-size:1.6rem;font-weight:900;overflow-wrap:anywhere;line-height:1.15}
 .count-row{display:flex;align-items:baseline;gap:.4rem;border-top:2px solid var(--line);padding-top:.4rem;margin-top:.2rem}
@@ -2726,8 +2743,8 @@ h1{margin:0;font-size:1.6rem;white-space:nowrap;overflow:hidden;text-overflow:el
 .hlabel{display:flex;align-items:center;gap:.5rem;font-weight:700;line-height:1.2}
 .hlabel .key{width:auto;border-radius:8px;padding:.1em .45em;flex:none}
 .hlabel .text{flex:1;min-width:0;overflow-wrap:break-word}
-.hlabel .n{font-weight:900;font-size:1.25em;font-variant-numeric:tabular-nums}
-.hlabel .badge{font-size:.8em}
+.hlabel .n{font-weight:900;font-size:1.25em;font-variant-numeric:tabular-nums;white-space:nowrap}
+.hbars .right .n{color:var(--ok)}
 .track{height:12px;border-radius:6px;background:var(--soft);margin-top:.25rem;overflow:hidden}
 .track .fill{height:100%;border-radius:6px;min-width:4px;transition:width .3s}
 .hbars .bar.dim{opacity:.4}
@@ -2751,7 +2768,7 @@ h2{font-size:1.2rem;margin:0 0 .4rem;color:var(--muted);text-transform:uppercase
 .table-wrap{overflow:auto;max-height:28rem;padding-top:0}
 table{border-collapse:collapse;width:100%;font-size:1.05rem;table-layout:fixed}
 td,th{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-th:nth-child(1){width:3em}th:nth-child(3){width:28%}th:nth-child(4){width:5.5em}
+th:nth-child(1){width:3em}th:nth-child(3){width:22%}th:nth-child(4){width:5.5em}
 th{position:sticky;top:0;background:var(--card)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 #manage{font-size:1rem;flex:none}
@@ -2760,7 +2777,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .manage-grid ul{list-style:none;padding:0;margin:0 0 .6rem}
 .manage-grid li{display:flex;gap:.6rem;align-items:center;justify-content:space-between;padding:.35em 0;border-bottom:1px solid var(--line)}
 .manage-grid li>span{min-width:0;overflow-wrap:anywhere}
-.badge{background:var(--ok);color:#fff;border-radius:999px;padding:.05em .6em;font-size:.8rem;font-weight:800}
+.badge{background:var(--ok);color:#fff;border-radius:999px;padding:.05em .6em;font-size:.8rem;font-weight:800;white-space:nowrap;flex:none}
 .problem{color:var(--bad);font-weight:700;margin:.4rem 0}
 .manage-grid .problems{display:block;color:var(--bad);margin:.2rem 0;padding-left:1.2rem;list-style:disc;font-family:ui-monospace,monospace;font-size:.9rem}
 .manage-grid .problems li{display:list-item;border:0;padding:.1em 0;overflow-wrap:anywhere}
@@ -2840,6 +2857,11 @@ async function boot() {
   if (status === 401) { show("login"); $("password").focus(); return; }
   if (status !== 200) { toast("The server did not answer (" + status + "). Retrying…"); setTimeout(boot, 3000); return; }
   $("qr").innerHTML = data.qr_svg;   // SVG made by the server from the join address
+  const qr = $("qr").querySelector("svg");
+  if (qr && !qr.getAttribute("viewBox") && qr.getAttribute("width")) {   // so that it scales to the column
+    qr.setAttribute("viewBox", "0 0 " + parseFloat(qr.getAttribute("width")) + " " + parseFloat(qr.getAttribute("height")));
+    qr.removeAttribute("width"); qr.removeAttribute("height");
+  }
   const address = data.join_url.replace(/^https?:\/\//, ""), cut = address.indexOf("/");
   $("join-url").replaceChildren(cut < 0 ? address : address.slice(0, cut), document.createElement("wbr"), cut < 0 ? "" : address.slice(cut));
   $("title").textContent = data.title;
@@ -2920,7 +2942,8 @@ function render() {
   $("primary").replaceChildren(label, el("kbd", "", "Space"));
   $("primary").classList.toggle("hidden", !label);
   $("progress").textContent = q && game.state !== "lobby" && game.state !== "finished"
-    ? "Question " + (q.question_idx + 1) + " of " + game.question_count : game.question_count ? game.question_count + " questions" : "";
+    ? "Question " + (q.question_idx + 1) + " of " + game.question_count
+    : (game.state === "finished" ? "Finished · " : "") + game.question_count + (game.question_count === 1 ? " question" : " questions");
   const stage = $("stage");
   stopCountdown($("timer"));
   stage.replaceChildren();
@@ -2989,8 +3012,7 @@ function renderReveal(stage) {
     row.setAttribute("aria-label", LETTERS[i] + ": " + n + (correct ? " (correct)" : ""));
     const key = el("span", "key choice-" + i); key.append(shape(i), LETTERS[i]);
     const label = el("div", "hlabel");
-    label.append(key, el("span", "text", text), el("span", "n", n));
-    if (correct) label.append(el("span", "badge", "✓ correct"));
+    label.append(key, el("span", "text", text), el("span", "n", (correct ? "✓ " : "") + n));
     const track = el("div", "track"), fill = el("div", "fill choice-" + i);
     fill.style.width = (100 * n / top) + "%";
     track.append(fill);
@@ -3023,7 +3045,7 @@ function renderFinal(stage) {
   }
   left.append(el("h2", "", "Final results"), podium);
   const table = el("table"), head = el("tr");
-  for (const [h, cls] of [["#", "num"], ["Name", ""], ["Student id", ""], ["Points", "num"]]) head.append(el("th", cls, h));
+  for (const [h, cls] of [["#", "num"], ["Name", ""], ["Id", ""], ["Points", "num"]]) head.append(el("th", cls, h));
   table.append(head);
   for (const r of leaderboard) {
     const row = el("tr");
@@ -3039,6 +3061,12 @@ function renderFinal(stage) {
 }
 
 // Quizzes on this box and past sessions (lobby and the end only) -------------
+function problemList(problems) {
+  const list = el("ul", "problems");
+  for (const p of problems || []) list.append(el("li", "", p));
+  return list;
+}
+function when(ms) { return ms ? new Date(ms).toLocaleString([], {dateStyle: "medium", timeStyle: "short"}) : ""; }
 async function loadManage() {
   if (manageChecked === false) return;   // this server has no such routes
   const [pools, sessions] = await Promise.all([api("GET", "/admin/api/pools"), api("GET", "/admin/api/sessions")]);
@@ -3050,7 +3078,12 @@ async function loadManage() {
   manage.classList.toggle("hidden", !manageChecked);
   if (havePools) $("pools").replaceChildren(...pools.data.pools.map((p) => {
     const item = el("li"), text = el("span");
-    text.append(el("b", "", p.title), el("span", "muted", " · " + p.question_count + " questions · " + p.file));
+    if (!p.title) {   // a file in the folder that is not a valid quiz
+      text.append(el("b", "", p.file), el("span", "problem", " · not a valid quiz"), problemList(p.problems));
+      item.append(text);
+      return item;
+    }
+    text.append(el("b", "", p.title), el("span", "muted", " · " + p.question_count + (p.question_count === 1 ? " question · " : " questions · ") + p.file));
     item.append(text);
     if (p.live) item.append(el("span", "badge", "live"));
     else {
@@ -3061,9 +3094,10 @@ async function loadManage() {
     }
     return item;
   }));
-  if (haveSessions) $("sessions").replaceChildren(...sessions.data.sessions.map((s) => {
+  if (haveSessions) $("sessions").replaceChildren(...sessions.data.sessions.slice().reverse().map((s) => {   // newest first
     const item = el("li"), text = el("span");
-    text.append(el("b", "", s.title), el("span", "muted", " · " + s.state + " · " + s.participants + " players"));
+    const players = s.participants + (s.participants === 1 ? " player" : " players");
+    text.append(el("b", "", s.title), el("span", "muted", " · " + [s.state, players, when(s.ended_at_ms || s.created_at_ms)].filter(Boolean).join(" · ")));
     item.append(text);
     if (s.live) item.append(el("span", "badge", "live"));
     const csv = el("a", "btn quiet mini", "CSV"); csv.href = "/admin/api/csv?sid=" + encodeURIComponent(s.sid);
@@ -3078,23 +3112,29 @@ async function selectPool(p) {
   if (status === 200) setTimeout(() => location.reload(), 1500);   // the socket's 4004 usually comes first
   else toast((data && data.message) || "Could not switch (" + status + ").");
 }
-$("upload-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
+async function upload(replace) {
   const file = $("upload-file").files[0], result = $("upload-result");
   result.replaceChildren();
   if (!file) { result.append(el("p", "problem", "Choose a .json quiz file first.")); return; }
   const content = await file.text();
-  const {status, data} = await api("POST", "/admin/api/pools/upload", {filename: file.name, content});
+  const {status, data} = await api("POST", "/admin/api/pools/upload", {filename: file.name, content, replace});
   if (status === 200) {
-    result.append(el("p", "", "Added " + file.name + "."));
+    result.append(el("p", "", (replace ? "Replaced " : "Added ") + "“" + (data.title || file.name) + "” (" + file.name + ")."));
     $("upload-file").value = "";
     loadManage();
     return;
   }
   result.append(el("p", "problem", (data && data.message) || (status === 413 ? "That file is too large." : "Upload failed (" + status + ").")));
-  const problems = (data && data.problems) || [];
-  if (problems.length) { const list = el("ul", "problems"); for (const p of problems) list.append(el("li", "", p)); result.append(list); }
-});
+  const problems = ((data && data.problems) || []).filter((p) => p !== data.message);
+  if (problems.length) result.append(problemList(problems));
+  if (status === 409) {
+    const again = el("button", "mini", "Replace " + file.name); again.type = "button";
+    again.onclick = () => upload(true);
+    result.append(again);
+  }
+}
+$("upload-form").addEventListener("submit", (event) => { event.preventDefault(); upload(false); });
+manage.addEventListener("toggle", () => { if (manage.open) loadManage(); });
 
 // The teacher's controls -----------------------------------------------------
 function primary() {

@@ -328,3 +328,38 @@ def test_switching_the_live_quiz_closes_sockets_with_4004(server_factory, tmp_pa
         assert ws.recv_json()["state"] == "lobby"
     finally:
         close_all(sockets)
+
+
+@pytest.mark.parametrize("how", ["refused", "kicked"])
+def test_our_close_frame_is_the_last_frame_on_the_wire(server, how):
+    """A second close frame after ours makes browsers report 1006 instead of
+    4001-4004 (seen in Chromium), so the page could not say why it was closed."""
+    import time as _time
+    from wsclient import parse_frame
+    if how == "refused":
+        client = server.student_ws("qb_student=forged.token")
+        expected = 4001
+    else:
+        cookie = server.join("s1", "Ann")
+        client = server.student_ws(cookie)
+        client.recv_json()   # the state snapshot
+        ins = server.instructor_ws(server.admin_cookie())
+        ins.send_json({"type": "kick", "student_id": "s1"})
+        expected = 4003
+    frames, deadline = [], _time.monotonic() + 5
+    while _time.monotonic() < deadline:
+        frame = parse_frame(client._buf)
+        if frame:
+            del client._buf[:frame[3]]
+            frames.append(frame)
+            if frame[1] == 0x8 and len([f for f in frames if f[1] == 0x8]) == 1:
+                client.send_raw_frame(0x8, frame[2][:2])   # the answer a browser sends
+            continue
+        chunk = client.sock.recv(65536)
+        if not chunk:
+            break
+        client._buf += chunk
+    closes = [f for f in frames if f[1] == 0x8]
+    assert len(closes) == 1, frames
+    assert int.from_bytes(closes[0][2][:2], "big") == expected
+    assert frames[-1] is closes[0]
