@@ -82,7 +82,7 @@ MAX_BODY_BYTES = 1024 * 1024    # the largest body is an uploaded pool
 SEND_BACKLOG_LIMIT = 500        # frames queued for one socket before it is dropped
 SEND_TIMEOUT_S = 10.0           # a phone that reads nothing for this long is dropped
 CLOSE_GRACE_S = 2.0             # time a client gets to answer our close frame
-LOBBY_UPDATE_DELAY_S = 0.2      # joins are announced to the projector in batches
+PROJECTOR_UPDATE_DELAY_S = 0.2  # joins and answers reach the projector in batches
 STORAGE_RETRY_S = 2.0           # a failed write of the game's state is tried again
 LOGIN_WINDOW_S = 60
 LOGIN_MAX_FAILURES = 5
@@ -153,6 +153,14 @@ def build_config(flags: dict, environ=os.environ) -> Config:
     if config.public_url:
         config.public_url = config.public_url.rstrip("/")
     return config
+
+
+def loads(text):
+    """json.loads for text from outside: too deep a nesting is a ValueError too."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def now_ms() -> int:
@@ -368,10 +376,12 @@ def read_pool(path, fallback_session_id=None, label=None) -> Pool:
 
 def parse_pool_text(text, file, fallback_session_id=None) -> Pool:
     try:
-        data = json.loads(text)
+        data = loads(text)
     except json.JSONDecodeError as exc:
         raise PoolInvalid([PoolError(file, f"line {exc.lineno} column {exc.colno}",
                                      f"not valid JSON: {exc.msg}")])
+    except ValueError as exc:
+        raise PoolInvalid([PoolError(file, "", f"not valid JSON: {exc}")])
     return parse_pool(data, file, fallback_session_id)
 
 
@@ -502,7 +512,8 @@ class Store:
                 self.db.close()
             raise StorageError(
                 f"{self.path}: cannot use the database ({exc}). If the file is damaged, "
-                f"move it aside (results already exported stay safe) and start again."
+                f"move it aside together with its -wal and -shm files (results already "
+                f"exported stay safe) and start again."
             ) from exc
 
     def _migrate(self):
@@ -661,7 +672,6 @@ class Submission:
     correct: bool
     status: str                 # "submitted" or "missed"
     recorded_at_ms: int
-    streak_before: int = 0      # to undo it if it cannot be stored
     durable: bool = False       # committed to the database
 
 
@@ -792,7 +802,6 @@ class Game:
 
     def _record(self, player, submission):
         question = self.pool.questions[submission.question_idx]
-        submission.streak_before = player.streak
         player.answers[submission.question_idx] = submission
         player.total += submission.score
         if submission.status == "submitted":
@@ -801,18 +810,6 @@ class Game:
             player.correct += 1
         if not question.is_poll:   # a poll neither ends nor extends a streak
             player.streak = player.streak + 1 if submission.correct else 0
-        self._ranking = None
-
-    def forget(self, submission):
-        """Undo a submission that could not be stored."""
-        player = self.participants.get(submission.student_id)
-        if player is None or player.answers.get(submission.question_idx) is not submission:
-            return
-        del player.answers[submission.question_idx]
-        player.total -= submission.score
-        player.answered -= submission.status == "submitted"
-        player.correct -= submission.correct
-        player.streak = submission.streak_before
         self._ranking = None
 
     def _fill_missed(self, player, at_ms):
@@ -1130,9 +1127,10 @@ def ended_for(player, rank):
 
 # The real-time hub ###########################################################
 
-def encode_frame(text: str, opcode=0x1) -> bytes:
+def encode_frame(payload, opcode=0x1) -> bytes:
     """A whole WebSocket frame, built once and written to every socket that gets it."""
-    payload = text.encode()
+    if isinstance(payload, str):
+        payload = payload.encode()
     size = len(payload)
     if size < 126:
         head = struct.pack("!BB", 0x80 | opcode, size)
@@ -1171,14 +1169,60 @@ OVERSIZED = object()   # what the reader gets for a frame too large to keep
 
 
 class BoundedWebSocket(WebSocket):
-    """Never holds a frame too large to be one of ours in memory.
+    """Never holds a message too large to be one of ours in memory.
 
-    A frame over WIRE_LIMIT is read and thrown away in chunks, so the socket
-    stays usable and is told bad_message; past DISCARD_LIMIT it is closed."""
+    A message whose frames add up to more than WIRE_LIMIT is read and thrown
+    away in chunks, so the socket stays usable and is told bad_message; past
+    DISCARD_LIMIT the socket is closed. Pongs go through our outbox."""
 
-    __slots__ = ("oversized", "close_sent")
+    __slots__ = ("oversized", "close_sent", "gathered", "connection")
     WIRE_LIMIT = 64 * 1024
     DISCARD_LIMIT = 16 * 1024 * 1024
+    DATA_OPCODES = (WebSocket.OPCODE_TEXT, WebSocket.OPCODE_BINARY)
+
+    def read_frame(self):
+        header = Header.decode_header(self.stream)
+        if header.flags:
+            raise ProtocolError("reserved bits set")
+        if header.opcode in self.DATA_OPCODES:
+            self.gathered = 0
+        if header.opcode in self.DATA_OPCODES + (self.OPCODE_CONTINUATION,):
+            self.gathered = getattr(self, "gathered", 0) + header.length
+            if self.gathered > self.WIRE_LIMIT:
+                self._discard(header.length)
+                self.oversized = True
+                header.length = 0
+                return header, b""
+        payload = self.raw_read(header.length) if header.length else b""
+        if len(payload) != header.length:
+            raise WebSocketError("Unexpected EOF reading frame payload")
+        if header.mask:
+            payload = header.unmask_payload(payload)
+        return header, payload
+
+    def _discard(self, remaining):
+        if self.gathered > self.DISCARD_LIMIT:
+            raise ProtocolError("message too large")
+        while remaining:
+            chunk = self.raw_read(min(remaining, 65536))
+            if not chunk:
+                raise WebSocketError("Unexpected EOF reading frame payload")
+            remaining -= len(chunk)
+
+    def receive_bounded(self):
+        """receive(), with OVERSIZED for a message too large to keep."""
+        self.oversized = False
+        message = self.receive()
+        return OVERSIZED if self.oversized and message is not None else message
+
+    def handle_ping(self, header, payload):
+        # Through the outbox: a client that pings and never reads must not
+        # block its reader, nor interleave with a frame half sent.
+        connection = getattr(self, "connection", None)
+        if connection is None:
+            super().handle_ping(header, payload)
+        else:
+            connection.send(encode_frame(payload, self.OPCODE_PONG))
 
     def handle_close(self, header, payload):
         # The client's answer to our close: answering it again with a second
@@ -1187,35 +1231,6 @@ class BoundedWebSocket(WebSocket):
             self.closed = True
             return
         super().handle_close(header, payload)
-
-    def read_frame(self):
-        header = Header.decode_header(self.stream)
-        if header.flags:
-            raise ProtocolError("reserved bits set")
-        if header.length > self.WIRE_LIMIT:
-            if header.length > self.DISCARD_LIMIT:
-                raise ProtocolError("frame too large")
-            remaining = header.length
-            while remaining:
-                chunk = self.raw_read(min(remaining, 65536))
-                if not chunk:
-                    raise WebSocketError("Unexpected EOF reading frame payload")
-                remaining -= len(chunk)
-            self.oversized = True
-            header.length = 0
-            return header, b""
-        payload = self.raw_read(header.length) if header.length else b""
-        if len(payload) != header.length:
-            raise WebSocketError("Unexpected EOF reading frame payload")
-        if header.mask:
-            payload = header.unmask_payload(payload)
-        return header, payload
-
-    def receive_bounded(self):
-        """receive(), with OVERSIZED for a message that had a frame too large."""
-        self.oversized = False
-        message = self.receive()
-        return OVERSIZED if self.oversized and message is not None else message
 
 
 class Connection:
@@ -1227,6 +1242,8 @@ class Connection:
     def __init__(self, ws, role, student_id=None):
         self.ws, self.role, self.student_id = ws, role, student_id
         self.os_socket = ws.handler.socket._sock   # gevent's non-blocking socket underneath
+        with contextlib.suppress(AttributeError):
+            ws.connection = self
         self.outbox = deque()
         self.sender = None        # a greenlet while the outbox drains
         self.closing = False
@@ -1328,10 +1345,13 @@ class Hub:
         self.students = {}          # student_id → set of Connection
         self.instructors = set()
         self._unsaved = []          # submissions waiting for the next commit
+        self._unsaved_players = {}  # student_id → Participant joined or changed meanwhile
         self._acks = []             # (connection, submission) to acknowledge after it
+        self._batch = gevent.event.AsyncResult()   # resolved by the next commit
         self._commit_wanted = gevent.event.Event()
         self._timer = None
-        self._lobby_update_due = False
+        self._projector_update_due = False
+        self._lobby_changed = False
         self._writer = None
 
     # -- life
@@ -1374,16 +1394,20 @@ class Hub:
     # -- storing, then telling
 
     def commit(self, steps=()):
-        """Store waiting answers and these steps in one transaction, then announce.
-
-        Nobody hears of an answer or a change before it is on disk."""
+        """Store what waits (joins, answers) and these steps in one transaction,
+        then announce. Nobody hears of anything before it is on disk."""
         rows, self._unsaved = self._unsaved, []
+        players, self._unsaved_players = self._unsaved_players, {}
         acks, self._acks = self._acks, []
-        if not (rows or acks or steps):
+        batch, self._batch = self._batch, gevent.event.AsyncResult()
+        if not (rows or players or acks or steps):
+            batch.set(True)
             return True
         game = self.game
         try:
             with self.store.atomic():
+                for player in players.values():
+                    self.store.save_participant(game.sid, player)
                 if rows:
                     self.store.save_submissions(game.sid, rows)
                 for step in steps:
@@ -1395,47 +1419,39 @@ class Hub:
                     ended = next((s.at_ms for s in steps if isinstance(s, Ended)), None)
                     self.store.save_session_state(game.sid, game.state, game.current_idx, ended)
         except StorageError as exc:
-            self._storage_failed(exc, acks, reload=bool(steps))
-            if not steps:
-                for submission in rows:
-                    game.forget(submission)
+            self._storage_failed(exc, acks)
+            batch.set_exception(exc)
             return False
         for submission in rows:
             submission.durable = True
+        batch.set(True)
         for connection, submission in acks:
             connection.send_message(msg_ack(submission))
         for step in steps:
             self._announce(step)
+        if rows or players:
+            self._update_projector(lobby=bool(players))
         return True
 
-    def _storage_failed(self, exc, acks, reload):
+    def _storage_failed(self, exc, acks):
+        """Memory ran ahead of the disk: go back to what the disk has, and say so."""
         log(f"STORAGE FAILED: {exc}")
         error = msg_error("storage_failed", "The server could not save this. Tell the teacher.")
         for connection, _ in acks:
             connection.send_message(error)
-        if reload:   # memory ran ahead of the disk: go back to what the disk has
-            self._reload()
-            for connection in self.instructors:
-                connection.send_message(msg_error("storage_failed", str(exc)))
-            gevent.spawn_later(STORAGE_RETRY_S, self._resume)   # a timer's close is retried
-
-    def _reload(self):
         game = self.game
         self.game = Game.restore(game.pool, self.store.session_rows(game.sid),
                                  game.max_participants)
+        for connection in self.instructors:
+            connection.send_message(msg_error("storage_failed", str(exc)))
+        gevent.spawn_later(STORAGE_RETRY_S, self._resume)   # a timer's close is tried again
 
-    def _save_players(self, players, missed=()):
-        try:
-            with self.store.atomic():
-                for player in players:
-                    self.store.save_participant(self.game.sid, player)
-                if missed:
-                    self.store.save_submissions(self.game.sid, missed)
-        except StorageError:
-            self._reload()
-            raise
-        for submission in missed:
-            submission.durable = True
+    def _save_now(self, players, missed=()):
+        for player in players:
+            self._unsaved_players[player.student_id] = player
+        self._unsaved.extend(missed)
+        if not self.commit():
+            raise StorageError("The server could not save this; see its log.")
 
     def _writer_loop(self):
         while True:
@@ -1443,18 +1459,9 @@ class Hub:
             self._commit_wanted.clear()
             gevent.sleep(0)   # let the rest of a burst join this commit: one fsync for all
             try:
-                if self.commit():
-                    self._answers_arrived()
+                self.commit()
             except Exception as exc:  # keep the writer alive whatever happens
                 log(f"writer: {exc!r}")
-
-    def _answers_arrived(self):
-        game = self.game
-        if game.state != OPEN:
-            return
-        self._to_instructors(frame(msg_histogram(game)))
-        if game.all_answered(self.students):
-            self.commit(game.close_question(now_ms()))
 
     # -- announcing
 
@@ -1518,19 +1525,25 @@ class Hub:
             log(f"could not write results to {folder}: {exc}")
             self._to_instructors(frame(msg_error("export_failed", f"Export to {folder} failed: {exc}")))
 
-    def _announce_lobby(self):
-        """Joins come in bursts; the projector hears of them a few times a second."""
-        if self._lobby_update_due:
+    def _update_projector(self, lobby=False):
+        """Joins and answers come in bursts: the projector hears of them (and an
+        early close is considered) a few times a second, not once per student."""
+        self._lobby_changed |= lobby
+        if self._projector_update_due:
             return
-        self._lobby_update_due = True
+        self._projector_update_due = True
+        gevent.spawn_later(PROJECTOR_UPDATE_DELAY_S, self._send_projector_update)
 
-        def send():
-            self._lobby_update_due = False
-            self._to_instructors(frame(msg_lobby(self.game)))
-            if self.game.state == OPEN:
-                self._to_instructors(frame(msg_histogram(self.game)))
-
-        gevent.spawn_later(LOBBY_UPDATE_DELAY_S, send)
+    def _send_projector_update(self):
+        self._projector_update_due = False
+        game = self.game
+        if self._lobby_changed:
+            self._lobby_changed = False
+            self._to_instructors(frame(msg_lobby(game)))
+        if game.state == OPEN:
+            self._to_instructors(frame(msg_histogram(game)))
+            if game.all_answered(self.students):
+                self.commit(game.close_question(now_ms()))
 
     # -- the question timer
 
@@ -1555,9 +1568,13 @@ class Hub:
     # -- what people do
 
     def join(self, student_id, name):
+        """Join (or rejoin); returns once the player is on disk, in a group commit."""
         player, is_new, missed = self.game.join(student_id, name, now_ms())
-        self._save_players([player], missed)
-        self._announce_lobby()
+        self._unsaved_players[student_id] = player
+        self._unsaved.extend(missed)
+        batch = self._batch
+        self._commit_wanted.set()
+        batch.get()   # raises StorageError if it could not be stored
         return player
 
     def submit(self, connection, message):
@@ -1588,11 +1605,10 @@ class Hub:
 
     def reset(self):
         """Wipe players and answers, back to the lobby; phones must join again."""
-        sid = self.game.sid
+        self.commit()   # waiting joins and answers are answered first, then wiped
         with self.store.atomic():
-            self.store.wipe_session(sid)
+            self.store.wipe_session(self.game.sid)
         self._cancel_timer()
-        self._unsaved, self._acks = [], []
         self.game.reset()
         students, self.students = self.students, {}
         for connections in students.values():
@@ -1603,17 +1619,15 @@ class Hub:
 
     def kick(self, student_id):
         player = self.game.kick(student_id)
-        self._save_players([player])
+        self._save_now([player])
         for connection in self.students.pop(student_id, ()):
             connection.close(CLOSE_KICKED, "removed by the teacher")
-        self._announce_lobby()
         if self.game.state in (CLOSED, FINISHED):
             self._to_instructors(frame(msg_leaderboard(self.game.ranking())))
 
     def readmit(self, student_id):
         player, missed = self.game.readmit(student_id, now_ms())
-        self._save_players([player], missed)
-        self._announce_lobby()
+        self._save_now([player], missed)
 
     # -- sockets
 
@@ -1695,7 +1709,7 @@ class Hub:
                 "bad_message", f"send one JSON object in a text frame of at most {MAX_FRAME_BYTES} bytes"))
             return
         try:
-            message = json.loads(text)
+            message = loads(text)
         except ValueError:
             message = None
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
@@ -1831,12 +1845,14 @@ def read_json_body():
     content_type = (request.environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise ApiError(415, "bad_request", "send JSON with Content-Type: application/json")
-    length = request.content_length
-    if length > MAX_BODY_BYTES:
+    if request.content_length > MAX_BODY_BYTES:
         raise ApiError(413, "too_large", f"the body must be at most {MAX_BODY_BYTES} bytes")
-    raw = request.body.read(MAX_BODY_BYTES + 1)
+    # gevent's input has already undone any chunked encoding (bottle would try again).
+    raw = request.environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", f"the body must be at most {MAX_BODY_BYTES} bytes")
     try:
-        data = json.loads(raw)
+        data = loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "bad_json", "the body is not valid JSON")
     if not isinstance(data, dict):
@@ -1940,7 +1956,8 @@ def make_app(site: Site) -> bottle.Bottle:
 
     def http_error(error):
         error.set_header("Content-Type", "application/json; charset=utf-8")
-        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+                 413: "too_large"}
         return dumps({"error": codes.get(error.status_code, "server_error"),
                       "message": str(error.body or error.status_line)})
 
@@ -3272,7 +3289,7 @@ def serve(config):
 
     def shut_down():
         log("stopping")
-        server.stop(timeout=2)
+        server.stop(timeout=1)
 
     for signal_number in (2, 15):   # SIGINT, SIGTERM
         gevent.signal_handler(signal_number, shut_down)

@@ -1,6 +1,7 @@
 """Shared test harness: run the real quizbox.py as a subprocess and talk to it
 over HTTP (urllib) and WebSocket (tests/wsclient.py)."""
 
+import collections
 import json as jsonlib
 import os
 import signal
@@ -77,9 +78,11 @@ class QuizServer:
     """One `quizbox.py serve` subprocess on its own port, database and log."""
 
     def __init__(self, pool_path, db_path, log_path, port=None,
-                 password=DEFAULT_PASSWORD, env=None, args=None):
+                 password=DEFAULT_PASSWORD, env=None, args=None, preexec_fn=None):
         # args, when given, replace "--pool P --db D" (e.g. to test defaults).
+        # preexec_fn runs in the child before quizbox starts (e.g. setrlimit).
         self.args = args
+        self.preexec_fn = preexec_fn
         self.pool_path = str(pool_path)
         self.db_path = str(db_path)
         self.log_path = str(log_path)
@@ -108,7 +111,8 @@ class QuizServer:
                "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self.log_path, "ab") as log:  # append: a restart keeps old lines
             self.proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=self._env(),
-                                         stdout=log, stderr=subprocess.STDOUT)
+                                         stdout=log, stderr=subprocess.STDOUT,
+                                         preexec_fn=self.preexec_fn)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -266,3 +270,21 @@ def server_factory(tmp_path, make_pool):
 def server(server_factory):
     """A started server on sample_pool()."""
     return server_factory()
+
+
+# Figures the reliability tests count (faults injected, inputs tried, answers
+# lost), printed at the end of the run for the README's reliability section.
+FIGURES = collections.Counter()
+
+
+@pytest.fixture(scope="session")
+def figures():
+    """A Counter: figures["faults injected"] += 1 and so on."""
+    return FIGURES
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.write_sep("-", "reliability figures")
+        for name, value in sorted(FIGURES.items()):
+            terminalreporter.write_line(f"{name}: {value}")

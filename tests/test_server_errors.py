@@ -123,7 +123,7 @@ def test_kicked_student_socket_is_closed_not_answered(server):
         again = server.student_ws(ann)
         assert close_code(again) == 4003
         status, body, _ = server.json("GET", "/api/me", cookie=ann)
-        assert status == 401 and body["error"] == "not_joined"
+        assert status == 403 and body["error"] == "kicked"   # the page can say why
     finally:
         close_all([ins, a, b])
 
