@@ -250,3 +250,63 @@ def test_systemd_is_told_when_the_server_is_ready(tmp_path, make_pool):
             assert listener.recv(100) == b"READY=1"
         finally:
             server.stop()
+
+
+def test_the_units_command_serves_port_80_as_an_unprivileged_user(tmp_path):
+    """What quizbox.service does, short of systemd: its ExecStart and
+    Environment, as an unprivileged user holding only CAP_NET_BIND_SERVICE,
+    with a StateDirectory, from a copy installed like the README's /opt/quizbox."""
+    import shutil
+    import tempfile
+    import time
+    import urllib.request
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root and setpriv to become an unprivileged user")
+    unit = (REPO_ROOT / "quizbox.service").read_text().splitlines()
+    exec_start = next(l.split("=", 1)[1] for l in unit if l.startswith("ExecStart="))
+    environment = dict(l.split("=", 1)[1].split("=", 1) for l in unit
+                       if l.startswith("Environment="))
+    assert environment["QUIZBOX_PORT"] == "80"
+    skip_if_listening(80)
+    install = Path(tempfile.mkdtemp(prefix="quizbox-opt-"))   # /tmp itself: others may enter
+    try:
+        install.chmod(0o755)
+        shutil.copy(REPO_ROOT / "quizbox.py", install / "quizbox.py")
+        shutil.copytree(REPO_ROOT / "pools", install / "pools")
+        state = install / "state"
+        state.mkdir()
+        shutil.chown(state, "nobody", "nogroup")
+        command = exec_start.replace("/opt/quizbox", str(install)).split()
+        env = {"PATH": "/usr/bin:/bin", **environment, "STATE_DIRECTORY": str(state),
+               "QUIZBOX_HOST": "127.0.0.1"}
+        process = subprocess.Popen(
+            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+             "--inh-caps=+net_bind_service", "--ambient-caps=+net_bind_service", *command],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            body = None
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen("http://127.0.0.1:80/healthz", timeout=1) as r:
+                        body = json.loads(r.read())
+                        break
+                except OSError:
+                    if process.poll() is not None:
+                        break
+                    time.sleep(0.1)
+            assert body and body["ok"], process.communicate(timeout=5)[0]
+            owners = {p.name: p.owner() for p in state.iterdir()}
+            assert owners["quizbox.db"] == "nobody" and owners["secret"] == "nobody"
+            assert sorted(p.name for p in (state / "pools").glob("*.json"))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    finally:
+        shutil.rmtree(install, ignore_errors=True)
+
+
+def skip_if_listening(port):
+    import socket
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            pytest.skip(f"port {port} is in use on this machine")
