@@ -1521,20 +1521,29 @@ class Hub:
             self._export()
 
     def _export(self):
-        """With --export-dir, the results also go to that folder (a USB stick)."""
+        """With --export-dir, the results also go to that folder (a USB stick),
+        written from a thread: a slow stick must not stall the class."""
         folder = self.config.export_dir
         if folder is None:
             return
-        stamp = time.strftime("%Y-%m-%d_%H%M")
-        target = Path(folder) / f"{self.game.sid}_{stamp}.csv"
-        temporary = target.with_suffix(".csv.part")
-        try:
-            temporary.write_text(results_csv(self.game), encoding="utf-8", newline="")
+        target = Path(folder) / f"{self.game.sid}_{time.strftime('%Y-%m-%d_%H%M')}.csv"
+        text = results_csv(self.game)
+
+        def write():
+            temporary = target.with_suffix(".csv.part")
+            temporary.write_text(text, encoding="utf-8", newline="")
             os.replace(temporary, target)   # a reader never sees half a file
-            log(f"results written to {target}")
-        except OSError as exc:
-            log(f"could not write results to {folder}: {exc}")
-            self._to_instructors(frame(msg_error("export_failed", f"Export to {folder} failed: {exc}")))
+
+        def done(result):
+            try:
+                result.get()
+                log(f"results written to {target}")
+            except OSError as exc:
+                log(f"could not write results to {folder}: {exc}")
+                self._to_instructors(frame(msg_error(
+                    "export_failed", f"Export to {folder} failed: {exc}")))
+
+        gevent.get_hub().threadpool.spawn(write).rawlink(done)
 
     def _update_projector(self, lobby=False):
         """Joins and answers come in bursts: the projector hears of them (and an

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -158,7 +159,13 @@ def test_results_are_exported_when_the_quiz_ends(folder_server):
     teacher.send_json({"type": "end_session"})
     ws.recv_until("session_ended")
     teacher.recv_until("full_leaderboard")
-    files = list(server.exports.iterdir())
+    files = []
+    for _ in range(100):   # the file is written from a thread, just after the end
+        files = [p for p in server.exports.iterdir() if p.suffix == ".csv"]
+        if files:
+            break
+        time.sleep(0.05)
+    assert not [p for p in server.exports.iterdir() if p.name.endswith(".part")]
     assert len(files) == 1 and files[0].name.startswith("bio_") and files[0].suffix == ".csv"
     text = files[0].read_bytes().decode("utf-8")
     assert text.startswith("\ufeffrank,student_id,name")
@@ -310,3 +317,21 @@ def skip_if_listening(port):
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             pytest.skip(f"port {port} is in use on this machine")
+
+
+def test_a_failed_export_is_told_to_the_teacher_and_loses_nothing(tmp_path, server_factory):
+    not_a_folder = tmp_path / "stick"
+    not_a_folder.write_text("a file where the USB stick should be")
+    server = server_factory(env={"QUIZBOX_EXPORT_DIR": str(not_a_folder)})
+    cookie = server.join("s1", "Ann")
+    teacher = server.instructor_ws(server.admin_cookie())
+    teacher.send_json({"type": "next"})
+    student = server.student_ws(cookie)
+    student.recv_until("question_open")
+    student.send_json({"type": "submit", "question_idx": 0, "answer": "B"})
+    student.recv_until("submit_ack")
+    teacher.send_json({"type": "end_session"})
+    error = teacher.recv_until("error", timeout=10)
+    assert error["code"] == "export_failed" and str(not_a_folder) in error["message"]
+    _, _, body = server.request("GET", "/admin/api/csv", cookie=server.admin_cookie())
+    assert "s1,Ann" in body.decode("utf-8-sig")
