@@ -3292,7 +3292,7 @@ def serve(config):
     site = Site(config, hub, bytes.fromhex(secret), password)
     geventwebsocket.handler.WebSocket = BoundedWebSocket   # the handler builds its sockets from this name
     server = WSGIServer((config.host, config.port), make_app(site), handler_class=QuizHandler,
-                        log=None, error_log=None, backlog=4096)
+                        log=None, backlog=4096)   # errors still go to stderr, the journal
     try:
         server.init_socket()
     except OSError as exc:
