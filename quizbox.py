@@ -1880,17 +1880,22 @@ def read_json_body():
     return data
 
 
-PAGE_HEADERS = {
-    "Content-Type": "text/html; charset=utf-8",
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    # Everything the pages need is in them; nothing may come from elsewhere.
-    "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
-                               "style-src 'unsafe-inline'; img-src 'self' data:; "
-                               "connect-src 'self'; base-uri 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'",
-}
+def page_headers(html):
+    """Everything a page needs is in it: nothing may come from elsewhere, and
+    only its own script may run (by hash), so injected markup could not."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", html, re.S))
+    return {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": "default-src 'none'; script-src " + hashes + "; "
+                                   "style-src 'unsafe-inline'; img-src 'self' data:; "
+                                   "connect-src 'self'; base-uri 'none'; form-action 'self'; "
+                                   "frame-ancestors 'none'",
+    }
 
 
 class Site:
@@ -1984,8 +1989,7 @@ def make_app(site: Site) -> bottle.Bottle:
     for status in (400, 404, 405, 413, 500):
         app.error(status)(http_error)
 
-    def page(html):
-        return bottle.HTTPResponse(body=html, status=200, headers=PAGE_HEADERS)
+    student_headers, admin_headers = page_headers(STUDENT_PAGE), page_headers(ADMIN_PAGE)
 
     # -- students
 
@@ -1994,7 +1998,7 @@ def make_app(site: Site) -> bottle.Bottle:
         live = hub.game.sid
         if request.query.get("sid") != live:   # an old QR code lands in today's quiz
             return bottle.HTTPResponse(status=302, headers={"Location": f"/?sid={live}"})
-        return page(STUDENT_PAGE)
+        return bottle.HTTPResponse(body=STUDENT_PAGE, status=200, headers=student_headers)
 
     @app.post("/api/join")
     def join():
@@ -2076,7 +2080,7 @@ def make_app(site: Site) -> bottle.Bottle:
 
     @app.get("/admin/")
     def admin_page():
-        return page(ADMIN_PAGE)
+        return bottle.HTTPResponse(body=ADMIN_PAGE, status=200, headers=admin_headers)
 
     @app.post("/admin/login")
     def login():

@@ -363,3 +363,22 @@ def test_our_close_frame_is_the_last_frame_on_the_wire(server, how):
     assert len(closes) == 1, frames
     assert int.from_bytes(closes[0][2][:2], "big") == expected
     assert frames[-1] is closes[0]
+
+
+@pytest.mark.parametrize("path", ["/?sid=bio101", "/admin/"])
+def test_pages_run_only_their_own_script(server, path):
+    """Content-Security-Policy: only the page's own inline script, by hash;
+    nothing from another origin. Injected markup could not run a script."""
+    import base64
+    import hashlib
+    import re
+    status, headers, body = server.request("GET", path)
+    assert status == 200
+    policy = dict(part.strip().split(" ", 1) for part in
+                  headers["Content-Security-Policy"].split(";") if part.strip())
+    scripts = re.findall(r"<script>(.*?)</script>", body.decode(), re.S)
+    assert len(scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert policy["script-src"] == f"'sha256-{digest}'"
+    assert policy["default-src"] == "'none'" and policy["connect-src"] == "'self'"
+    assert "http" not in headers["Content-Security-Policy"]
