@@ -917,8 +917,13 @@ class Game:
                 return idx
         return None
 
-    def next(self, at_ms):
-        """The teacher's one button: lobby → q0 → close+next → … → finished."""
+    def next(self, at_ms, seen_idx=...):
+        """The teacher's one button: lobby → q0 → close+next → … → finished.
+
+        seen_idx, when given, is the question the sender saw as current: two
+        devices pressing at once must not skip a question."""
+        if seen_idx is not ... and seen_idx != self.current_idx:
+            raise GameError("stale", "The quiz has already moved on; this press was ignored.")
         if self.state == FINISHED:
             raise GameError("finished", "The quiz has finished; reset it to play again.")
         idx = self._next_unplayed()
@@ -1612,7 +1617,7 @@ class Hub:
         """The teacher's commands that move the game."""
         game, at = self.game, now_ms()
         if command == "next":
-            steps = game.next(at)
+            steps = game.next(at, args.get("seen_idx", ...))
         elif command == "open_question":
             steps = game.open_question(args.get("question_idx"), at, args.get("time_limit"))
         elif command == "close_question":
@@ -1767,7 +1772,7 @@ STUDENT_ACTIONS = {
 
 INSTRUCTOR_ACTIONS = {
     "ping": _pong,
-    "next": lambda hub, c, m: hub.run("next"),
+    "next": lambda hub, c, m: hub.run("next", seen_idx=m.get("current_question_idx", ...)),
     "open_question": lambda hub, c, m: hub.run("open_question", question_idx=m.get("question_idx"),
                                                time_limit=m.get("time_limit")),
     "close_question": lambda hub, c, m: hub.run("close_question"),
@@ -3180,7 +3185,8 @@ manage.addEventListener("toggle", () => { if (manage.open) loadManage(); });
 // The teacher's controls -----------------------------------------------------
 function primary() {
   if (!socket || busy || !primaryLabel()) return;
-  const sent = socket.send(game.state === "question_open" ? {type: "close_question"} : {type: "next"});
+  const sent = socket.send(game.state === "question_open" ? {type: "close_question"}
+    : {type: "next", current_question_idx: game.state === "lobby" || !q ? null : q.question_idx});
   if (!sent) { toast("Not connected to the server yet."); return; }
   $("primary").disabled = true;   // one press, one step: wait for the server
   busy = setTimeout(done, 3000);

@@ -1179,3 +1179,20 @@ def test_save_submissions_refuses_a_duplicate(tmp_path):
         with store.atomic():
             store.save_submissions(pool.session_id, [copy.copy(sub)])
     store.close()
+
+
+def test_next_from_a_page_that_saw_an_older_question_is_refused():
+    """Two devices pressing Next at once must not skip a question."""
+    game = game_with(("s1", "Ada"))
+    game.next(T0, None)
+    with pytest.raises(quizbox.GameError) as refused:
+        game.next(T0 + 10, None)          # the second "Start"
+    assert refused.value.code == "stale"
+    assert game.current_idx == 0 and game.state == quizbox.OPEN
+    game.close_question(T0 + 20)
+    game.next(T0 + 30, 0)                 # "Next question" seen on question 0
+    with pytest.raises(quizbox.GameError):
+        game.next(T0 + 40, 0)
+    assert game.current_idx == 1
+    game.next(T0 + 50)                    # without the field: the contract's next
+    assert game.current_idx == 2

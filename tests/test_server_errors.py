@@ -1,6 +1,7 @@
 """Every error code of the contract, over a real socket where the server can
 be made to send it, and through the game engine where it cannot."""
 
+import contextlib
 import importlib.util
 import json
 
@@ -164,3 +165,24 @@ def test_not_joined_for_unknown_or_kicked_student(qb):
         with pytest.raises(qb.GameError) as caught:
             game.submit(student_id, 0, "B", 2_000)
         assert caught.value.code == "not_joined"
+
+
+def test_two_devices_pressing_next_at_once_advance_one_step(server):
+    admin = server.admin_cookie()
+    server.join("s1", "Ann")
+    laptop, phone = server.instructor_ws(admin), server.instructor_ws(admin)
+    laptop.send_json({"type": "next", "current_question_idx": None})
+    phone.send_json({"type": "next", "current_question_idx": None})
+    assert laptop.recv_until("question_open")["question_idx"] == 0
+    assert phone.recv_until("question_open")["question_idx"] == 0
+    import time as _time
+    _time.sleep(0.3)   # whichever press came second has been answered by now
+    for device in (laptop, phone):
+        with contextlib.suppress(TimeoutError):
+            while True:
+                device.recv_json(timeout=0.2)   # every message lands in .seen
+    errors = [m["code"] for d in (laptop, phone) for m in d.seen if m["type"] == "error"]
+    assert errors == ["stale"]
+    status, state, _ = server.json("GET", "/admin/api/state", cookie=admin)
+    assert state["current_question_idx"] == 0 and state["state"] == "question_open"
+    close_all([laptop, phone])
