@@ -1002,7 +1002,7 @@ def clean_name(raw):
 def clean_student_id(raw):
     if not isinstance(raw, str):
         raise GameError("bad_student_id", "student_id must be text")
-    student_id = raw.strip()
+    student_id = unicodedata.normalize("NFC", raw).strip()   # one "é", however it was typed
     if not 1 <= len(student_id) <= STUDENT_ID_MAX or not student_id.isprintable():
         raise GameError("bad_student_id",
                         f"student_id must be 1 to {STUDENT_ID_MAX} printable characters")

@@ -1196,3 +1196,8 @@ def test_next_from_a_page_that_saw_an_older_question_is_refused():
     assert game.current_idx == 1
     game.next(T0 + 50)                    # without the field: the contract's next
     assert game.current_idx == 2
+
+
+def test_a_student_id_is_the_same_however_its_accents_were_typed():
+    composed, decomposed = "Ren\u00e9", "Rene\u0301"
+    assert quizbox.clean_student_id(composed) == quizbox.clean_student_id(decomposed)
