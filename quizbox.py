@@ -1845,8 +1845,8 @@ class RateLimit:
     def record(self, address, at=None):
         at = time.monotonic() if at is None else at
         self._recent(address, at).append(at)
-        if len(self.events) > 10_000:   # forget idle addresses
-            self.events = {a: t for a, t in self.events.items() if t}
+        if len(self.events) > 10_000:   # forget addresses quiet for a whole window
+            self.events = {a: t for a, t in self.events.items() if t and t[-1] > at - self.window}
 
 
 def _json_response(status, body, headers=None):

@@ -1201,3 +1201,14 @@ def test_next_from_a_page_that_saw_an_older_question_is_refused():
 def test_a_student_id_is_the_same_however_its_accents_were_typed():
     composed, decomposed = "Ren\u00e9", "Rene\u0301"
     assert quizbox.clean_student_id(composed) == quizbox.clean_student_id(decomposed)
+
+
+def test_rate_limit_window_and_memory_bound():
+    limit = quizbox.RateLimit(2, window=60)
+    limit.record("a", at=0)
+    limit.record("a", at=1)
+    assert limit.blocked("a", at=59) and not limit.blocked("a", at=61)
+    for i in range(10_001):
+        limit.record(f"10.0.{i // 256}.{i % 256}", at=100)
+    limit.record("b", at=200)   # the others have been quiet for a whole window
+    assert set(limit.events) == {"b"}
