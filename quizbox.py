@@ -1537,6 +1537,7 @@ class Hub:
         def write():
             temporary = target.with_suffix(".csv.part")
             temporary.write_text(text, encoding="utf-8", newline="")
+            os.chmod(temporary, 0o644)   # for the teacher, whatever the service's umask
             os.replace(temporary, target)   # a reader never sees half a file
 
         def done(result):

@@ -167,6 +167,7 @@ def test_results_are_exported_when_the_quiz_ends(folder_server):
         time.sleep(0.05)
     assert not [p for p in server.exports.iterdir() if p.name.endswith(".part")]
     assert len(files) == 1 and files[0].name.startswith("bio_") and files[0].suffix == ".csv"
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o644   # readable off the stick
     text = files[0].read_bytes().decode("utf-8")
     assert text.startswith("\ufeffrank,student_id,name")
     assert "1,'=cmd,Zoë" in text
