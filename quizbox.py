@@ -2909,8 +2909,10 @@ async function boot() {
     qr.setAttribute("viewBox", "0 0 " + parseFloat(qr.getAttribute("width")) + " " + parseFloat(qr.getAttribute("height")));
     qr.removeAttribute("width"); qr.removeAttribute("height");
   }
-  const address = data.join_url.replace(/^https?:\/\//, ""), cut = address.indexOf("/");
-  $("join-url").replaceChildren(cut < 0 ? address : address.slice(0, cut), document.createElement("wbr"), cut < 0 ? "" : address.slice(cut));
+  // Typed by hand, the bare address is enough: "/" leads to the live quiz. The QR code has it all.
+  const address = data.join_url.replace(/^https?:\/\//, "");
+  $("join-url").textContent = address.split("/")[0];
+  $("join-url").title = data.join_url;
   $("title").textContent = data.title;
   game = {state: data.state, title: data.title, question_count: data.question_count, current_question_idx: data.current_question_idx};
   show("dashboard");
