@@ -756,7 +756,13 @@ class Game:
     def ranking(self):
         if self._ranking is None:
             self._ranking = rank_players(self.players())
+            self._ranks = {p.student_id: rank for rank, p in self._ranking}
         return self._ranking
+
+    def rank_of(self, student_id):
+        """A player's rank, from the same cached ranking pass; None if not playing."""
+        self.ranking()
+        return self._ranks.get(student_id)
 
     def histogram(self, idx):
         counts = dict.fromkeys(LETTERS, 0)
@@ -1492,12 +1498,12 @@ class Hub:
 
     def _to_each_player(self, personalised, personal_fields):
         """One ranking pass, one shared encode, a few fields spliced in per student."""
-        ranks = {p.student_id: rank for rank, p in self.game.ranking()}
+        game = self.game
         for student_id, connections in self.students.items():
-            player = self.game.participants.get(student_id)
+            player = game.participants.get(student_id)
             if player is None or not connections:
                 continue
-            data = personalised.frame_for(personal_fields(player, ranks.get(student_id)))
+            data = personalised.frame_for(personal_fields(player, game.rank_of(student_id)))
             for connection in connections:
                 connection.send(data)
 
@@ -1706,7 +1712,7 @@ class Hub:
                 self._commit_wanted.set()
         elif game.state in (CLOSED, FINISHED):
             ranked = game.ranking()
-            rank = next(r for r, p in ranked if p is player)
+            rank = game.rank_of(player.student_id)
             if game.current_idx is not None:
                 personal = reveal_for(player, game.current_idx, rank)
                 connection.send_message(msg_reveal(game, game.current_idx, ranked) | personal)
@@ -2032,7 +2038,7 @@ def make_app(site: Site) -> bottle.Bottle:
             raise ApiError(403, "kicked", "The teacher removed you from this quiz.")
         if player is None:
             raise ApiError(401, "not_joined", "Join the quiz first.")
-        rank = next(r for r, p in hub.game.ranking() if p is player)
+        rank = hub.game.rank_of(player.student_id)
         submissions = [{"question_idx": s.question_idx, "answer": s.answer,
                         "elapsed_ms": s.elapsed_ms, "score": s.score, "status": s.status,
                         "correct": s.correct}
@@ -2064,7 +2070,7 @@ def make_app(site: Site) -> bottle.Bottle:
         ranked = game.ranking()
         body = game.question_stats(idx) | {"top5": top5(ranked)}
         if player is not None and not player.kicked:
-            body["your_rank"] = next(r for r, p in ranked if p is player)
+            body["your_rank"] = game.rank_of(player.student_id)
         return _json_response(200, body)
 
     @app.route("/ws/student/<sid>")

@@ -1212,3 +1212,12 @@ def test_rate_limit_window_and_memory_bound():
         limit.record(f"10.0.{i // 256}.{i % 256}", at=100)
     limit.record("b", at=200)   # the others have been quiet for a whole window
     assert set(limit.events) == {"b"}
+
+
+def test_rank_of_follows_the_ranking_and_its_changes():
+    game = game_with(("s1", "Ada"), ("s2", "Bo"), ("s3", "Cy"))
+    game.next(T0)
+    game.submit("s2", 0, "B", T0 + 100)
+    assert [game.rank_of(s) for s in ("s1", "s2", "s3")] == [2, 1, 2]
+    game.kick("s2")
+    assert game.rank_of("s2") is None and game.rank_of("s1") == 1
