@@ -2528,13 +2528,14 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
     <div id="reveal-answer" class="card hidden"><div class="muted" id="reveal-answer-label">The answer</div><div id="reveal-chip"></div>
       <p id="reveal-explanation" class="explanation"></p></div>
     <div class="stats"><div class="stat"><b id="reveal-total"></b><span>points in all</span></div>
-      <div class="stat"><b id="reveal-rank"></b><span>your rank</span></div></div>
+      <div class="stat"><b id="reveal-rank"></b><span id="reveal-rank-label">your rank</span></div></div>
     <p class="muted status" id="reveal-next">Wait for the next question…</p>
   </section>
   <section id="ended" data-screen class="center hidden">
     <h1 id="ended-title">That's the end!</h1>
     <p class="muted" style="margin:0">You finished</p>
     <p class="rank-big" id="ended-rank"></p>
+    <p class="muted" id="ended-of" style="margin:0 0 .8rem"></p>
     <div class="stats three" style="width:100%">
       <div class="stat"><b id="ended-answered"></b><span>answered</span></div>
       <div class="stat"><b id="ended-correct"></b><span>correct</span></div>
@@ -2667,6 +2668,7 @@ function showReveal(m) {
   $("reveal-explanation").classList.toggle("hidden", !m.explanation);
   $("reveal-total").textContent = points(m.your_total);
   $("reveal-rank").textContent = "#" + m.your_rank;
+  $("reveal-rank-label").textContent = m.player_count ? "your rank of " + m.player_count : "your rank";
   $("reveal-next").textContent = m.question_idx + 1 === m.question_count ? "Wait for the final results…" : "Wait for the next question…";
   show("reveal");
 }
@@ -2676,6 +2678,7 @@ function showEnded(m) {
   me = Object.assign(me || {}, {total: m.your_total}); setWho();
   $("ended-title").textContent = m.title ? m.title + ": the end!" : "That's the end!";
   $("ended-rank").textContent = "#" + m.your_rank;
+  $("ended-of").textContent = m.player_count ? "of " + m.player_count + (m.player_count === 1 ? " player" : " players") : "";
   $("ended-answered").textContent = m.questions_answered;
   $("ended-correct").textContent = m.questions_correct + " / " + m.questions_scored;
   $("ended-total").textContent = points(m.your_total);

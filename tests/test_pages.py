@@ -222,6 +222,7 @@ def test_a_whole_game_on_four_devices(server_factory, devices):
     expect(ada.get_by_text("✓ Correct!")).to_be_visible()
     expect(ada.locator("#verdict-gain")).to_have_text(re.compile(r"^\+\d{3,4} points$"))
     expect(ada.locator("#reveal-rank")).to_have_text("#1")
+    expect(ada.locator("#reveal-rank-label")).to_have_text("your rank of 3")
     expect(bo.get_by_text("✗ Not this time")).to_be_visible()
     expect(bo.locator("#verdict-gain")).to_have_text("+0 points")
     expect(eve.get_by_text("No answer")).to_be_visible()
@@ -271,6 +272,7 @@ def test_a_whole_game_on_four_devices(server_factory, devices):
     shot(teacher, "teacher-5-final-dark")
     teacher.emulate_media(color_scheme="light")
     expect(ada.locator("#ended-rank")).to_have_text("#1")
+    expect(ada.locator("#ended-of")).to_have_text("of 2 players")   # Eve was removed
     expect(ada.locator("#ended-answered")).to_have_text("3")
     expect(ada.locator("#ended-correct")).to_have_text("2 / 2")
     expect(bo.locator("#ended-correct")).to_have_text("1 / 2")
