@@ -3291,7 +3291,23 @@ def starting_pool(config, store):
     return read_pool(default_pool_path(config), config.session_id)
 
 
+def raise_open_file_limit():
+    """Every phone is a socket: the usual soft limit of 1,024 would turn away a
+    lecture hall, so take what the hard limit allows."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 def serve(config):
+    open_files = raise_open_file_limit()
+    if open_files < config.max_participants + 100:
+        log(f"only {open_files} open files allowed: at most about {open_files - 100} phones "
+            "can connect (raise LimitNOFILE / ulimit -n)")
     try:
         store = Store(config.db_path)
         seed_pool_folder(config.pools_dir)

@@ -336,3 +336,26 @@ def test_a_failed_export_is_told_to_the_teacher_and_loses_nothing(tmp_path, serv
     assert error["code"] == "export_failed" and str(not_a_folder) in error["message"]
     _, _, body = server.request("GET", "/admin/api/csv", cookie=server.admin_cookie())
     assert "s1,Ann" in body.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("hard, warned", [(8192, False), (1024, True)])
+def test_the_open_file_limit_is_raised_for_a_lecture_hall(tmp_path, make_pool, hard, warned):
+    """A soft limit of 1,024 files (systemd's and most shells' default) would
+    turn away students beyond about a thousand: quizbox raises it to the hard
+    limit, and says so when even that is too low for its participant limit."""
+    import resource
+
+    def low_soft_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+
+    server = QuizServer(make_pool(), tmp_path / "quiz.db", tmp_path / "server.log",
+                        preexec_fn=low_soft_limit)
+    server.start()
+    try:
+        limits = Path(f"/proc/{server.proc.pid}/limits").read_text()
+        soft = next(line.split()[3] for line in limits.splitlines()
+                    if line.startswith("Max open files"))
+        assert soft == str(hard)
+        assert ("phones can connect" in server.log()) == warned
+    finally:
+        server.stop()

@@ -153,3 +153,10 @@ def test_pool_session_ids_are_unique():
     sids = [json.loads(p.read_text(encoding="utf-8")).get("session_id", p.stem)
             for p in POOLS]
     assert len(sids) == len(set(sids)), sids
+
+
+def test_unit_allows_a_file_per_phone():
+    """systemd's default soft limit (1024 open files) would cap the class at
+    about a thousand phones; the default participant limit is 5,000."""
+    service = _unit_settings()["Service"]
+    assert int(service["LimitNOFILE"][-1]) >= 5000 + 100
