@@ -72,7 +72,9 @@ joined=$(curl -sf -H 'Content-Type: application/json' \
     -d '{"sid":"science","student_id":"s1","name":"Ann"}' "http://127.0.0.1:$port/api/join")
 echo "join: $joined"
 inside ls -l /var/lib/private/quizbox
-inside grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' "/proc/$(inside systemctl show -p MainPID --value quizbox)/status"
+main_pid=$(inside systemctl show -p MainPID --value quizbox)
+inside grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' "/proc/$main_pid/status"
+inside grep 'Max open files' "/proc/$main_pid/limits"
 inside systemd-analyze security quizbox --no-pager | tail -1
 
 step "a crash: systemd restarts it and the quiz resumes"
