@@ -163,9 +163,15 @@ def loads(text):
         raise ValueError("JSON nested too deeply") from None
 
 
+_CLOCK_ANCHOR = (time.time(), time.monotonic())
+
+
 def now_ms() -> int:
-    # Wall-clock on purpose: a deadline must survive a restart of the server.
-    return int(time.time() * 1000)
+    """Epoch ms: wall-clock, so that a deadline survives a restart, but advanced
+    by the monotonic clock, so that a clock set mid-lesson (a Pi has no
+    real-time clock; NTP may arrive late) neither stretches nor cuts a question."""
+    wall, monotonic = _CLOCK_ANCHOR
+    return int((wall + time.monotonic() - monotonic) * 1000)
 
 
 # Pools #######################################################################

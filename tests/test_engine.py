@@ -1221,3 +1221,12 @@ def test_rank_of_follows_the_ranking_and_its_changes():
     assert [game.rank_of(s) for s in ("s1", "s2", "s3")] == [2, 1, 2]
     game.kick("s2")
     assert game.rank_of("s2") is None and game.rank_of("s1") == 1
+
+
+def test_the_server_clock_ignores_the_wall_clock_being_set_mid_lesson(monkeypatch):
+    before = quizbox.now_ms()
+    real_time = quizbox.time.time
+    monkeypatch.setattr(quizbox.time, "time", lambda: real_time() - 3600)   # set back an hour
+    after = quizbox.now_ms()
+    assert 0 <= after - before < 1000
+    assert abs(before - real_time() * 1000) < 1000   # and it is the wall clock at start
