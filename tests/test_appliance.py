@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import QuizServer, REPO_ROOT, sample_pool
-from wsclient import WSClosed
 
 sys.path.insert(0, str(REPO_ROOT))
 import quizbox  # noqa: E402

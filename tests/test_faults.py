@@ -32,7 +32,7 @@ from wsclient import (OP_PING, OP_TEXT, WSClient, WSClosed, _read_http_response_
                       accept_key, encode_frame)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import quizbox  # noqa: E402  (only for the Store's settings; imported unpatched)
+import quizbox  # noqa: E402  (for the Store's settings and limits; imported unpatched)
 
 SID = "bio101"   # sample_pool()'s session
 
@@ -335,7 +335,8 @@ def test_wifi_flap_of_300_students_scores_every_answer_once(start, figures):
             future.result()
     hang_up(lingering)
     figures["faults injected: socket drops (Wi-Fi flap)"] += len(ids)
-    assert max(gaps) < 3.0, f"reconnects took up to {max(gaps):.2f} s"
+    # The scenario's own check (each phone was away only briefly), not a speed limit.
+    assert max(gaps) < 10.0, f"reconnects took up to {max(gaps):.2f} s"
 
     after = dict(zip(ids, parallel(lambda i: me(server, cookies[i]), ids)))
     rows = csv_rows(server, admin)
@@ -577,7 +578,9 @@ def test_a_phone_that_stops_reading_delays_nobody_and_is_dropped(start, figures)
             teacher.recv_until(kind)
     print(f"stuck: broadcasts to 20 students arrived within {max(latencies):.3f} s "
           f"(each of {len(latencies)} broadcasts)")
-    assert max(latencies) < 2.0, latencies
+    # Not a speed limit: a stall behind the stuck phone would last the 10 s send
+    # timeout; half of it tells the two apart on however noisy a machine.
+    assert max(latencies) < quizbox.SEND_TIMEOUT_S / 2, latencies
 
     flooder_gone = wait_dropped(server, flooder, 20)
     assert flooder_gone is not None, "the flooding phone was never dropped"
@@ -885,3 +888,4 @@ def test_a_pool_edited_between_restarts_keeps_the_questions_played(start, tmp_pa
     status, _, body = server.request("GET", f"/admin/api/csv?sid={SID}", cookie=admin)
     assert status == 200 and body == before_csv
     assert_clean_log(server)
+

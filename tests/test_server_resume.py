@@ -137,7 +137,8 @@ def test_restart_mid_question_resumes_state_acks_and_timer(server_factory):
         closed = ins.recv_until("question_closed", timeout=(deadline - now_ms()) / 1000 + 3)
         closed_at = now_ms()
         assert closed_at >= deadline - 20, f"closed {deadline - closed_at} ms early"
-        assert closed_at <= deadline + 1500, f"closed {closed_at - deadline} ms late"
+        # Generous on purpose (a noisy machine); a lost timer would never close it at all.
+        assert closed_at <= deadline + 3000, f"closed {closed_at - deadline} ms late"
         assert closed["histogram"]["missed"] == 1 and closed["histogram"]["pending"] == 0
         assert phones["s3"].recv_until("question_closed")["your_answer"] is None
         mine = phones["s1"].recv_until("question_closed")
