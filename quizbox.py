@@ -1648,12 +1648,24 @@ class Hub:
             self.store.wipe_session(self.game.sid)
         self._cancel_timer()
         self.game.reset()
+        self._adopt_edited_pool()
         students, self.students = self.students, {}
         for connections in students.values():
             for connection in connections:
                 connection.close(CLOSE_RESET, "the teacher reset the quiz")
         for connection in self.instructors:
             self._send_instructor_snapshot(connection)
+
+    def _adopt_edited_pool(self):
+        """A pool file edited during a quiz takes effect once that quiz is wiped."""
+        try:
+            pool = read_pool(self.game.pool.source, self.game.sid)
+        except PoolInvalid as exc:
+            log(f"keeping the questions as they were: {exc}")
+            return
+        if pool.session_id == self.game.sid and pool.document != self.game.pool.document:
+            self.game = open_game(self.store, pool, self.config)
+            log(f"{pool.source}: the edited questions are live now")
 
     def kick(self, student_id):
         player = self.game.kick(student_id)

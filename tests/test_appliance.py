@@ -358,3 +358,31 @@ def test_the_open_file_limit_is_raised_for_a_lecture_hall(tmp_path, make_pool, h
         assert ("phones can connect" in server.log()) == warned
     finally:
         server.stop()
+
+
+def test_an_edited_pool_waits_for_the_reset_of_its_quiz(server_factory, make_pool):
+    path = make_pool(sample_pool())
+    server = server_factory(path)
+    admin = server.admin_cookie()
+    cookie = server.join("s1", "Ann")
+    teacher = server.instructor_ws(admin)
+    teacher.send_json({"type": "next"})
+    assert teacher.recv_until("question_open")["prompt"] == "Powerhouse of the cell?"
+    teacher.close()
+
+    edited = sample_pool()
+    edited["questions"][0]["prompt"] = "Which organelle makes ATP?"
+    path.write_text(json.dumps(edited))
+    server.stop()
+    server.start()   # answers belong to the old questions: they stay
+    assert "has changed since session" in server.log()
+    teacher = server.instructor_ws(admin)
+    assert teacher.recv_until("question_open")["prompt"] == "Powerhouse of the cell?"
+    teacher.close()
+
+    assert server.json("POST", "/admin/api/reset", json_body={}, cookie=admin)[0] == 200
+    teacher = server.instructor_ws(admin)
+    teacher.send_json({"type": "next"})
+    assert teacher.recv_until("question_open")["prompt"] == "Which organelle makes ATP?"
+    teacher.close()
+    assert server.json("GET", "/api/me", cookie=cookie)[0] == 401   # wiped: join again
