@@ -25,6 +25,7 @@ if __name__ == "__main__":
         pass  # reported with the install line just below
 
 import argparse
+import array
 import base64
 import contextlib
 import csv
@@ -1164,7 +1165,7 @@ def frame(message) -> bytes:
 
 def close_frame(code, reason="") -> bytes:
     # gevent-websocket's own close() leaves the code off the wire; ours keeps it.
-    return struct.pack("!BBH", 0x88, 2 + len(reason.encode()[:120]), code) + reason.encode()[:120]
+    return encode_frame(struct.pack("!H", code) + reason.encode()[:120], WebSocket.OPCODE_CLOSE)
 
 
 class Personalised:
@@ -1174,9 +1175,9 @@ class Personalised:
     its own fields spliced in before the closing brace."""
 
     def __init__(self, shared):
-        self.shared_text = dumps(shared)
-        self.shared_frame = encode_frame(self.shared_text)
-        self._head = self.shared_text[:-1] + ","
+        shared_text = dumps(shared)
+        self.shared_frame = encode_frame(shared_text)
+        self._head = shared_text[:-1] + ","
 
     def frame_for(self, personal) -> bytes:
         return encode_frame(self._head + dumps(personal)[1:])
@@ -1337,16 +1338,22 @@ def log(message):
     print(f"quizbox: {message}", file=sys.stderr, flush=True)
 
 
+def stored_pool(store, sid):
+    """The questions a session was played with, as kept in the database; None if unknown."""
+    stored = store.session_document(sid)
+    return parse_pool(json.loads(stored[0]), stored[1], sid) if stored else None
+
+
 def open_game(store, pool, config):
     """Make the pool's session the live one, resumed from the database where it was."""
-    stored = store.session_document(pool.session_id)
+    stored = stored_pool(store, pool.session_id)
     rows = store.session_rows(pool.session_id)
-    if stored and stored[0] != pool.document and rows[2]:
+    if stored and stored.document != pool.document and rows[2]:
         # The file was edited after the class started: keep the questions the
         # answers belong to; the edit takes effect when the session is reset.
         log(f"{pool.source} has changed since session {pool.session_id!r} began; "
             "playing on with the questions as they were. Reset the session to play the edited file.")
-        pool = parse_pool(json.loads(stored[0]), stored[1], pool.session_id)
+        pool = stored
     else:
         with store.atomic():
             store.ensure_session(pool)
@@ -1358,11 +1365,8 @@ def open_game(store, pool, config):
 
 def load_session(store, sid, max_participants=5000):
     """Any session kept in the database, live or not, as a Game; None if unknown."""
-    stored = store.session_document(sid)
-    if stored is None:
-        return None
-    pool = parse_pool(json.loads(stored[0]), stored[1], sid)
-    return Game.restore(pool, store.session_rows(sid), max_participants)
+    pool = stored_pool(store, sid)
+    return Game.restore(pool, store.session_rows(sid), max_participants) if pool else None
 
 
 class Hub:
@@ -1405,9 +1409,9 @@ class Hub:
         self.commit()
         self.game = open_game(self.store, pool, self.config)
         self._cancel_timer()
-        students, self.students = self.students, {}
+        self._close_students(CLOSE_SWITCHED, "another quiz is live now")
         instructors, self.instructors = self.instructors, set()
-        for connection in [c for group in students.values() for c in group] + list(instructors):
+        for connection in instructors:
             connection.close(CLOSE_SWITCHED, "another quiz is live now")
         self._resume()
 
@@ -1649,12 +1653,15 @@ class Hub:
         self._cancel_timer()
         self.game.reset()
         self._adopt_edited_pool()
+        self._close_students(CLOSE_RESET, "the teacher reset the quiz")
+        for connection in self.instructors:
+            self._send_instructor_snapshot(connection)
+
+    def _close_students(self, code, reason):
         students, self.students = self.students, {}
         for connections in students.values():
             for connection in connections:
-                connection.close(CLOSE_RESET, "the teacher reset the quiz")
-        for connection in self.instructors:
-            self._send_instructor_snapshot(connection)
+                connection.close(code, reason)
 
     def _adopt_edited_pool(self):
         """A pool file edited during a quiz takes effect once that quiz is wiped."""
@@ -2243,9 +2250,9 @@ def _websocket():
 
 def _refuse(ws, code, reason):
     """Accept, then close with a code the page can read (a refused handshake has none)."""
+    with contextlib.suppress(AttributeError):   # only our BoundedWebSocket has the slot
+        ws.close_sent = True
     with contextlib.suppress(Exception):
-        with contextlib.suppress(AttributeError):
-            ws.close_sent = True
         ws.raw_write(close_frame(code, reason))
         with gevent.Timeout(CLOSE_GRACE_S, False):
             ws.receive()   # the client's answering close
@@ -2259,7 +2266,6 @@ def interface_addresses():
 
     No packet is sent, and no default route is needed (a classroom network
     often has none); netlink is not needed either, so the unit may forbid it."""
-    import array
     record = 40 if struct.calcsize("P") == 8 else 32    # sizeof(struct ifreq)
     buffer = array.array("B", bytes(record * 64))
     found = []
@@ -3303,10 +3309,7 @@ def starting_pool(config, store):
     if config.pool_path:
         return read_pool(config.pool_path, config.session_id)
     live_sid = store.get_meta("live_sid")
-    stored = store.session_document(live_sid) if live_sid else None
-    if stored:
-        return parse_pool(json.loads(stored[0]), stored[1], live_sid)
-    return read_pool(default_pool_path(config), config.session_id)
+    return (live_sid and stored_pool(store, live_sid)) or read_pool(default_pool_path(config), config.session_id)
 
 
 def raise_open_file_limit():
