@@ -4,6 +4,7 @@ be made to send it, and through the game engine where it cannot."""
 import contextlib
 import importlib.util
 import json
+import time
 
 import pytest
 
@@ -48,85 +49,75 @@ BAD_FRAMES = [
 ]
 
 
-def test_bad_frames_get_errors_store_nothing_and_leave_the_socket_usable(server):
+@pytest.fixture
+def two_students(server):
+    """Ann (s1) and Bob (s2) connected, the teacher's socket, question 0 open:
+    (admin cookie, Ann's cookie, teacher, Ann's socket, Bob's socket)."""
     admin = server.admin_cookie()
     ann, bob = server.join("s1", "Ann"), server.join("s2", "Bob")
     ins = server.instructor_ws(admin)
     a, b = server.student_ws(ann), server.student_ws(bob)
-    try:
-        ins.send_json({"type": "next"})
-        a.recv_until("question_open")
-        b.recv_until("question_open")
-        before = get_csv(server, admin)
-        for label, send, code in BAD_FRAMES:
-            reply = error_reply(a, send)
-            assert reply["type"] == "error", (label, reply)
-            assert reply["code"] == code, (label, reply)
-            assert isinstance(reply["message"], str) and reply["message"], label
-        assert get_csv(server, admin) == before, "a bad frame changed the results"
-        status, me, _ = server.json("GET", "/api/me", cookie=ann)
-        assert me["submissions"] == [] and me["total_score"] == 0
-        status, state, _ = server.json("GET", "/admin/api/state", cookie=admin)
-        assert (state["state"], state["current_question_idx"]) == ("question_open", 0)
-
-        # still usable: a ping, then a valid answer
-        assert error_reply(a, lambda ws: ws.send_json({"type": "ping"}))["type"] == "pong"
-        ack = error_reply(a, submit())
-        assert ack["type"] == "submit_ack" and ack["answer"] == "B"
-        assert get_csv(server, admin) != before
-
-        # after the close: a question not open any more; the first ack stays the answer
-        ins.send_json({"type": "close_question"})
-        b.recv_until("question_closed")
-        assert error_reply(b, submit())["code"] == "not_open"
-        assert error_reply(a, submit(answer="C")) == ack
-        # the teacher's socket answers bad frames the same way
-        assert error_reply(ins, text("{oops"))["code"] == "bad_message"
-        assert error_reply(ins, lambda ws: ws.send_json(
-            {"type": "open_question", "question_idx": "x"}))["code"] == "bad_question"
-        assert error_reply(ins, lambda ws: ws.send_json({"type": "submit"}))["code"] \
-            == "bad_message"
-        assert error_reply(ins, lambda ws: ws.send_json({"type": "ping"}))["type"] == "pong"
-    finally:
-        close_all([ins, a, b])
+    ins.send_json({"type": "next"})
+    a.recv_until("question_open")
+    b.recv_until("question_open")
+    yield admin, ann, ins, a, b
+    close_all([ins, a, b])
 
 
-def test_a_very_large_frame_gets_bad_message_too(server):
+def test_bad_frames_get_errors_store_nothing_and_leave_the_socket_usable(server, two_students):
+    admin, ann, ins, a, b = two_students
+    before = get_csv(server, admin)
+    for label, send, code in BAD_FRAMES:
+        reply = error_reply(a, send)
+        assert reply["type"] == "error", (label, reply)
+        assert reply["code"] == code, (label, reply)
+        assert isinstance(reply["message"], str) and reply["message"], label
+    assert get_csv(server, admin) == before, "a bad frame changed the results"
+    status, me, _ = server.json("GET", "/api/me", cookie=ann)
+    assert me["submissions"] == [] and me["total_score"] == 0
+    status, state, _ = server.json("GET", "/admin/api/state", cookie=admin)
+    assert (state["state"], state["current_question_idx"]) == ("question_open", 0)
+
+    # still usable: a ping, then a valid answer
+    assert error_reply(a, lambda ws: ws.send_json({"type": "ping"}))["type"] == "pong"
+    ack = error_reply(a, submit())
+    assert ack["type"] == "submit_ack" and ack["answer"] == "B"
+    assert get_csv(server, admin) != before
+
+    # after the close: a question not open any more; the first ack stays the answer
+    ins.send_json({"type": "close_question"})
+    b.recv_until("question_closed")
+    assert error_reply(b, submit())["code"] == "not_open"
+    assert error_reply(a, submit(answer="C")) == ack
+    # the teacher's socket answers bad frames the same way
+    assert error_reply(ins, text("{oops"))["code"] == "bad_message"
+    assert error_reply(ins, lambda ws: ws.send_json(
+        {"type": "open_question", "question_idx": "x"}))["code"] == "bad_question"
+    assert error_reply(ins, lambda ws: ws.send_json({"type": "submit"}))["code"] \
+        == "bad_message"
+    assert error_reply(ins, lambda ws: ws.send_json({"type": "ping"}))["type"] == "pong"
+
+
+def test_a_very_large_frame_gets_bad_message_too(two_students):
     """Over the server's 64 KiB wire limit too (it used to drop the TCP
     connection with no error and no close code)."""
-    admin = server.admin_cookie()
-    ann, bob = server.join("s1", "Ann"), server.join("s2", "Bob")
-    ins = server.instructor_ws(admin)
-    a, b = server.student_ws(ann), server.student_ws(bob)
-    try:
-        ins.send_json({"type": "next"})
-        a.recv_until("question_open")
-        reply = error_reply(a, submit(pad="x" * 70_000))
-        assert reply["type"] == "error" and reply["code"] == "bad_message"
-        assert error_reply(a, submit())["type"] == "submit_ack"
-    finally:
-        close_all([ins, a, b])
+    admin, ann, ins, a, b = two_students
+    reply = error_reply(a, submit(pad="x" * 70_000))
+    assert reply["type"] == "error" and reply["code"] == "bad_message"
+    assert error_reply(a, submit())["type"] == "submit_ack"
 
 
-def test_kicked_student_socket_is_closed_not_answered(server):
+def test_kicked_student_socket_is_closed_not_answered(server, two_students):
     """not_joined cannot reach a student socket: the only ways a participant
     stops being one (kick, reset) close its sockets first (4003 / 4002), and
     anything sent meanwhile is neither answered nor stored."""
-    admin = server.admin_cookie()
-    ann, bob = server.join("s1", "Ann"), server.join("s2", "Bob")
-    ins = server.instructor_ws(admin)
-    a, b = server.student_ws(ann), server.student_ws(bob)
-    try:
-        ins.send_json({"type": "next"})
-        a.recv_until("question_open")
-        ins.send_json({"type": "kick", "student_id": "s1"})
-        assert close_code(a) == 4003
-        again = server.student_ws(ann)
-        assert close_code(again) == 4003
-        status, body, _ = server.json("GET", "/api/me", cookie=ann)
-        assert status == 403 and body["error"] == "kicked"   # the page can say why
-    finally:
-        close_all([ins, a, b])
+    admin, ann, ins, a, b = two_students
+    ins.send_json({"type": "kick", "student_id": "s1"})
+    assert close_code(a) == 4003
+    again = server.student_ws(ann)
+    assert close_code(again) == 4003
+    status, body, _ = server.json("GET", "/api/me", cookie=ann)
+    assert status == 403 and body["error"] == "kicked"   # the page can say why
 
 
 # The engine, for what a socket cannot reach on purpose ######################
@@ -175,8 +166,7 @@ def test_two_devices_pressing_next_at_once_advance_one_step(server):
     phone.send_json({"type": "next", "current_question_idx": None})
     assert laptop.recv_until("question_open")["question_idx"] == 0
     assert phone.recv_until("question_open")["question_idx"] == 0
-    import time as _time
-    _time.sleep(0.3)   # whichever press came second has been answered by now
+    time.sleep(0.3)   # whichever press came second has been answered by now
     for device in (laptop, phone):
         with contextlib.suppress(TimeoutError):
             while True:
