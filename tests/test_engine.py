@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import quizbox  # noqa: E402
+from conftest import sample_pool  # noqa: E402
 from quizbox import GameError  # noqa: E402
 
 T0 = 1_700_000_000_000   # an epoch-ms "now" for the whole file
@@ -25,25 +26,11 @@ T0 = 1_700_000_000_000   # an epoch-ms "now" for the whole file
 
 def pool_doc(**overrides):
     """Four questions: 4-choice B (20 s), 3-choice A (30 s), a 2-choice poll,
-    2-choice B (10 s)."""
-    doc = {
-        "title": "Cell biology",
-        "session_id": "bio101",
-        "time_limit_default": 20,
-        "score_fn": "speed",
-        "questions": [
-            {"prompt": "Powerhouse of the cell?",
-             "choices": ["Nucleus", "Mitochondrion", "Ribosome", "Golgi"],
-             "correct": "B", "explanation": "ATP."},
-            {"prompt": "Where is DNA kept?",
-             "choices": ["Nucleus", "Membrane", "Cytoplasm"],
-             "correct": "A", "time_limit": 30},
-            {"prompt": "Did you enjoy this unit?",
-             "choices": ["Yes", "No"], "correct": None},
-            {"prompt": "Is a virus alive?",
-             "choices": ["Yes", "No"], "correct": "B", "time_limit": 10},
-        ],
-    }
+    2-choice B (10 s): the harness's sample pool and one more."""
+    doc = sample_pool()
+    doc["questions"][0]["explanation"] = "ATP."
+    doc["questions"].append({"prompt": "Is a virus alive?", "choices": ["Yes", "No"],
+                             "correct": "B", "time_limit": 10})
     doc.update(overrides)
     return doc
 

@@ -17,6 +17,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 import quizbox  # noqa: E402
+from conftest import sample_pool  # noqa: E402
 
 QUIZBOX = REPO_ROOT / "quizbox.py"
 EXAMPLE_POOLS = sorted((REPO_ROOT / "pools").glob("*.json"))
@@ -25,22 +26,11 @@ SID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def valid_doc(**overrides):
-    doc = {
-        "title": "Cell biology",
-        "session_id": "bio101",
-        "time_limit_default": 20,
-        "score_fn": "speed",
-        "questions": [
-            {"prompt": "Powerhouse of the cell?",
-             "choices": ["Nucleus", "Mitochondrion", "Ribosome", "Golgi"], "correct": "B",
-             "explanation": "ATP."},
-            {"prompt": "Where is DNA kept?", "choices": ["Nucleus", "Membrane", "Cytoplasm"],
-             "correct": "A", "time_limit": 30},
-            {"prompt": "Did you enjoy this unit?", "choices": ["Yes", "No"], "correct": None},
-            {"prompt": "Smallest unit of life?", "choices": ["Atom", "Cell", "Organ", "Tissue"],
-             "correct": "B"},
-        ],
-    }
+    """The harness's sample pool and a fourth question, four choices, default time."""
+    doc = sample_pool()
+    doc["questions"][0]["explanation"] = "ATP."
+    doc["questions"].append({"prompt": "Smallest unit of life?",
+                             "choices": ["Atom", "Cell", "Organ", "Tissue"], "correct": "B"})
     doc.update(overrides)
     return doc
 
