@@ -28,6 +28,7 @@ import argparse
 import array
 import base64
 import contextlib
+import copy
 import csv
 import dataclasses
 import fcntl
@@ -35,11 +36,14 @@ import hashlib
 import hmac
 import io
 import json
+import math
 import os
+import random
 import re
 import secrets
 import socket
 import sqlite3
+import statistics
 import struct
 import sys
 import time
@@ -52,6 +56,8 @@ try:
     import bottle
     import gevent
     import gevent.event
+    import gevent.lock
+    import gevent.threadpool
     import geventwebsocket.handler
     import segno
     from gevent.pywsgi import WSGIServer
@@ -77,14 +83,24 @@ SCORE_FNS = ("speed", "flat")
 TIME_LIMIT_RANGE = (5, 600)
 NAME_MAX = 40
 STUDENT_ID_MAX = 64
+TEXT_ANSWER_MAX = 40            # a typed answer, and each accepted one
+TEXT_ACCEPT_MAX = 10
+MEDIA_MAX_BYTES = 2 * 1024 * 1024   # a picture; phones on a busy Wi-Fi fetch it at once
 
 MAX_FRAME_BYTES = 4096          # a student's frame is a few dozen bytes
 MAX_BODY_BYTES = 1024 * 1024    # the largest body is an uploaded pool
 SEND_BACKLOG_LIMIT = 500        # frames queued for one socket before it is dropped
 SEND_TIMEOUT_S = 10.0           # a phone that reads nothing for this long is dropped
 CLOSE_GRACE_S = 2.0             # time a client gets to answer our close frame
+SILENCE_PING_S = 10.0           # a socket quiet this long is pinged (its pong proves it alive)
+SILENCE_DROP_S = 30.0           # ... and dropped once quiet this long: a half-open Wi-Fi link
+EARLY_CLOSE_GRACE_S = 10.0      # "everyone has answered" waits for phones seen this recently
 PROJECTOR_UPDATE_DELAY_S = 0.2  # joins and answers reach the projector in batches
 STORAGE_RETRY_S = 2.0           # a failed write of the game's state is tried again
+BUSY_TIMEOUT_MS = 5000          # a write waits this long for another program's lock
+ADD_TIME_RANGE = (1, 300)       # seconds the teacher may add to an open question
+REOPEN_MIN_S = 10               # a reopened question gets at least this long
+CONFLICTS_KEPT = 20             # recent "id already in use" attempts shown to the teacher
 LOGIN_WINDOW_S = 60
 LOGIN_MAX_FAILURES = 5
 COOKIE_MAX_AGE_S = 7 * 24 * 3600
@@ -96,6 +112,7 @@ CLOSE_UNAUTHORIZED = 4001
 CLOSE_RESET = 4002
 CLOSE_KICKED = 4003
 CLOSE_SWITCHED = 4004
+CLOSE_REPLACED = 4005   # the teacher let another device take this student id
 
 
 @dataclass
@@ -156,6 +173,10 @@ def build_config(flags: dict, environ=os.environ) -> Config:
     return config
 
 
+def dumps(message) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
 def loads(text):
     """json.loads for text from outside: too deep a nesting is a ValueError too."""
     try:
@@ -177,13 +198,25 @@ def now_ms() -> int:
 
 # Pools #######################################################################
 
+QUESTION_TYPES = ("choice", "multi", "text", "number", "order")
+
+
 @dataclass(frozen=True)
 class Question:
     prompt: str
-    choices: tuple
-    correct: str | None     # a letter, or None for a poll
+    choices: tuple          # choice, multi, order (order: listed in the right order)
+    correct: object         # choice: a letter, a tuple of letters, or None for a poll;
+                            # multi: a tuple of letters; text: the accepted answers;
+                            # number: the right value; order: None (the choices' own order)
     explanation: str
     time_limit: int         # seconds
+    kind: str = "choice"
+    image: str | None = None        # a file in the pool's media/ folder
+    image_version: str = ""         # its content hash: a replaced picture gets a new URL
+    low: float | None = None        # number: min, max, step, tolerance
+    high: float | None = None
+    step: float = 1
+    tolerance: float = 0
 
     @property
     def letters(self) -> str:
@@ -191,7 +224,14 @@ class Question:
 
     @property
     def is_poll(self) -> bool:
-        return self.correct is None
+        return self.kind == "choice" and self.correct is None
+
+    @property
+    def right_letters(self) -> frozenset:
+        """choice and multi: the letters that are right."""
+        if self.correct is None:
+            return frozenset()
+        return frozenset(self.correct if isinstance(self.correct, tuple) else (self.correct,))
 
 
 @dataclass(frozen=True)
@@ -204,6 +244,7 @@ class Pool:
     questions: tuple
     source: str             # the file it came from, for messages
     document: str           # canonical JSON, kept with the session
+    language: str = "en"
 
 
 class PoolError(Exception):
@@ -221,13 +262,29 @@ class PoolInvalid(Exception):
 
 
 POOL_FIELDS = {"title", "session_id", "time_limit_default", "score_fn",
-               "streak_bonus", "questions"}
-QUESTION_FIELDS = {"prompt", "choices", "correct", "explanation", "time_limit"}
+               "streak_bonus", "questions", "language"}
+COMMON_QUESTION_FIELDS = {"type", "prompt", "explanation", "time_limit", "image"}
+QUESTION_FIELDS_BY_TYPE = {
+    "choice": COMMON_QUESTION_FIELDS | {"choices", "correct"},
+    "multi": COMMON_QUESTION_FIELDS | {"choices", "correct"},
+    "text": COMMON_QUESTION_FIELDS | {"accept"},
+    "number": COMMON_QUESTION_FIELDS | {"min", "max", "correct", "step", "tolerance"},
+    "order": COMMON_QUESTION_FIELDS | {"choices"},
+}
 SESSION_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
+MEDIA_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(png|jpe?g|gif|webp)", re.I)
+# A picture is known by its first bytes, never by its name.
+IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+                    (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
 
 
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
 
 
 def is_letter_of(value, letters) -> bool:
@@ -235,27 +292,64 @@ def is_letter_of(value, letters) -> bool:
     return isinstance(value, str) and len(value) == 1 and value in letters
 
 
+def storable(value) -> bool:
+    """Whether every text in value can be stored as UTF-8 (a lone surrogate cannot)."""
+    try:
+        dumps(value).encode("utf-8")
+    except (UnicodeEncodeError, ValueError):
+        return False
+    return True
+
+
+def _unstorable_paths(value, path=""):
+    """The places in a decoded JSON document whose text is not valid Unicode."""
+    if isinstance(value, str):
+        if not storable(value):
+            yield path or "(the document)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if not storable(key):
+                yield where
+            else:
+                yield from _unstorable_paths(item, where)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _unstorable_paths(item, f"{path}[{i}]")
+
+
+def image_type(data: bytes):
+    """The Content-Type of a PNG, JPEG, GIF or WebP picture, else None."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for magic, kind in IMAGE_SIGNATURES if data.startswith(magic)), None)
+
+
 def session_id_from_stem(stem: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "quiz"
     return cleaned[:64]
 
 
-def _unknown_fields(obj, known, problem):
+def _unknown_fields(obj, known, problem, what="known"):
     for key in sorted(set(obj) - known):
-        problem(key, f"unknown field (known: {', '.join(sorted(known))})")
+        problem(key, f"unknown field ({what}: {', '.join(sorted(known))})")
 
 
-def _required_text(obj, key, problem):
+def _required_text(obj, key, problem, most=None):
     value = obj.get(key)
     if key not in obj:
         problem(key, "missing")
     elif not isinstance(value, str) or not value.strip():
         problem(key, "must be a non-empty string")
+    elif most is not None and len(value.strip()) > most:
+        problem(key, f"is {len(value.strip())} characters long; at most {most}")
     return value
 
 
-def parse_pool(data, file, fallback_session_id=None) -> Pool:
-    """Validate a decoded pool document; raise PoolInvalid listing every problem."""
+def parse_pool(data, file, fallback_session_id=None, media_dir=None) -> Pool:
+    """Validate a decoded pool document; raise PoolInvalid listing every problem.
+
+    With media_dir, every picture a question names must be there and usable."""
     errors = []
 
     def problem(path, message):
@@ -263,6 +357,10 @@ def parse_pool(data, file, fallback_session_id=None) -> Pool:
 
     if not isinstance(data, dict):
         raise PoolInvalid([PoolError(file, "", "a pool must be a JSON object {...}")])
+    bad_text = list(_unstorable_paths(data))
+    if bad_text:   # it could never be stored, shown or sent: nothing else matters
+        raise PoolInvalid([PoolError(file, path, "contains text that is not valid Unicode "
+                                                 "(a lone surrogate)") for path in bad_text])
     _unknown_fields(data, POOL_FIELDS, problem)
     title = _required_text(data, "title", problem)
 
@@ -270,6 +368,10 @@ def parse_pool(data, file, fallback_session_id=None) -> Pool:
     if session_id is not None and not (isinstance(session_id, str)
                                        and SESSION_ID_RE.fullmatch(session_id)):
         problem("session_id", f"{session_id!r} must be 1 to 64 letters, digits, '-', '_' or '.'")
+
+    language = data.get("language", "en")
+    if not (isinstance(language, str) and LANGUAGE_RE.fullmatch(language)):
+        problem("language", f"{json.dumps(language)} is not a language tag such as en, fr or pt-BR")
 
     def time_limit(value, path):
         low, high = TIME_LIMIT_RANGE
@@ -296,7 +398,8 @@ def parse_pool(data, file, fallback_session_id=None) -> Pool:
         problem("questions", "must be a non-empty list")
     else:
         for i, raw in enumerate(raw_questions):
-            question = _parse_question(raw, f"questions[{i}]", default_limit, problem, time_limit)
+            question = _parse_question(raw, f"questions[{i}]", default_limit, problem,
+                                       time_limit, media_dir)
             if question:
                 questions.append(question)
 
@@ -316,12 +419,13 @@ def parse_pool(data, file, fallback_session_id=None) -> Pool:
         questions=tuple(questions),
         source=str(file),
         document=json.dumps(data, sort_keys=True, ensure_ascii=False),
+        language=language if isinstance(language, str) else "en",
     )
 
 
-def _parse_question(raw, path, default_limit, problem, time_limit):
+def _parse_question(raw, path, default_limit, problem, time_limit, media_dir):
     if not isinstance(raw, dict):
-        problem(path, "must be an object with prompt, choices and correct")
+        problem(path, "must be an object with a prompt and its answers")
         return None
     ok = True
 
@@ -330,32 +434,30 @@ def _parse_question(raw, path, default_limit, problem, time_limit):
         ok = False
         problem(f"{path}.{subpath}" if subpath else path, message)
 
-    _unknown_fields(raw, QUESTION_FIELDS, bad)
+    kind = raw.get("type", "choice")
+    if kind not in QUESTION_TYPES:
+        bad("type", f"{json.dumps(kind)} is not one of {', '.join(QUESTION_TYPES)}")
+        return None
+    _unknown_fields(raw, QUESTION_FIELDS_BY_TYPE[kind], bad, f"a {kind} question takes")
     prompt = _required_text(raw, "prompt", bad)
 
-    choices = raw.get("choices")
-    if "choices" not in raw:
-        bad("choices", "missing")
-    elif not isinstance(choices, list) or not 2 <= len(choices) <= len(LETTERS):
-        count = len(choices) if isinstance(choices, list) else "not a list"
-        bad("choices", f"needs 2 to {len(LETTERS)} choices, has {count}")
-        choices = None
-    else:
-        for j, choice in enumerate(choices):
-            if not isinstance(choice, str) or not choice.strip():
-                bad(f"choices[{j}]", "must be a non-empty string")
-
-    correct = raw.get("correct", ...)
-    if correct is ...:
-        bad("correct", "missing (use null for a poll question)")
-    elif correct is not None and choices is not None:
-        letters = LETTERS[:len(choices)]
-        if not is_letter_of(correct, letters):
-            bad("correct", f"{json.dumps(correct)} is not one of {', '.join(letters)}")
+    fields = {}
+    if kind in ("choice", "multi", "order"):
+        fields["choices"] = _parse_choices(raw, bad)
+    if kind in ("choice", "multi"):
+        fields["correct"] = _parse_letters(raw, fields["choices"], kind, bad)
+    elif kind == "text":
+        fields["correct"] = _parse_accept(raw, bad)
+    elif kind == "number":
+        fields.update(_parse_number(raw, bad))
 
     explanation = raw.get("explanation", "")
     if not isinstance(explanation, str):
         bad("explanation", "must be a string")
+
+    image, version = raw.get("image"), ""
+    if image is not None:
+        version = _check_image(image, media_dir, bad)
 
     limit = default_limit
     if "time_limit" in raw:
@@ -363,8 +465,113 @@ def _parse_question(raw, path, default_limit, problem, time_limit):
         ok = ok and limit is not None
     if not ok:
         return None
-    return Question(prompt.strip(), tuple(c.strip() for c in choices), correct,
-                    explanation.strip(), limit)
+    return Question(prompt.strip(), fields.pop("choices", ()), fields.pop("correct", None),
+                    explanation.strip(), limit, kind, image, version, **fields)
+
+
+def _parse_choices(raw, bad):
+    choices = raw.get("choices")
+    if "choices" not in raw:
+        bad("choices", "missing")
+        return ()
+    if not isinstance(choices, list) or not 2 <= len(choices) <= len(LETTERS):
+        count = len(choices) if isinstance(choices, list) else "not a list"
+        bad("choices", f"needs 2 to {len(LETTERS)} choices, has {count}")
+        return ()
+    for j, choice in enumerate(choices):
+        if not isinstance(choice, str) or not choice.strip():
+            bad(f"choices[{j}]", "must be a non-empty string")
+    return tuple(c.strip() for c in choices if isinstance(c, str))
+
+
+def _parse_letters(raw, choices, kind, bad):
+    """choice: a letter, a list of letters (any one is right) or null; multi: a list."""
+    correct = raw.get("correct", ...)
+    if correct is ...:
+        bad("correct", "missing (use null for a poll question)" if kind == "choice"
+            else "missing (a list of the right letters, e.g. [\"A\", \"C\"])")
+        return None
+    if (correct is None and kind == "choice") or not choices:
+        return None   # a poll; or the choices are wrong, and that is the problem to tell
+    letters = LETTERS[:len(choices)]
+    if kind == "choice" and not isinstance(correct, list):
+        if not is_letter_of(correct, letters):
+            bad("correct", f"{json.dumps(correct)} is not one of {', '.join(letters)}")
+        return correct
+    if not isinstance(correct, list) or not correct:
+        bad("correct", "must be a non-empty list of letters, e.g. [\"A\", \"C\"]")
+        return None
+    wrong = [c for c in correct if not is_letter_of(c, letters)]
+    if wrong:
+        bad("correct", f"{json.dumps(wrong[0])} is not one of {', '.join(letters)}")
+    elif len(set(correct)) != len(correct):
+        bad("correct", "names a letter twice")
+    return tuple(sorted(correct)) if not wrong else None
+
+
+def _parse_accept(raw, bad):
+    accept = raw.get("accept")
+    if "accept" not in raw:
+        bad("accept", "missing (the accepted answers, e.g. [\"Paris\"])")
+        return ()
+    if not isinstance(accept, list) or not 1 <= len(accept) <= TEXT_ACCEPT_MAX:
+        bad("accept", f"must be a list of 1 to {TEXT_ACCEPT_MAX} accepted answers")
+        return ()
+    for j, text in enumerate(accept):
+        if not isinstance(text, str) or not 1 <= len(text.strip()) <= TEXT_ANSWER_MAX:
+            bad(f"accept[{j}]", f"must be text of 1 to {TEXT_ANSWER_MAX} characters")
+    return tuple(" ".join(t.split()) for t in accept if isinstance(t, str))
+
+
+def _parse_number(raw, bad):
+    values = {}
+    for key, default in (("min", ...), ("max", ...), ("correct", ...), ("step", 1),
+                         ("tolerance", 0)):
+        value = raw.get(key, default)
+        if value is ...:
+            bad(key, "missing")
+        elif not _is_number(value) or abs(value) > 1e12:
+            bad(key, f"{json.dumps(value)} must be a number")
+        else:
+            values[key] = value
+    if len(values) < 5:
+        return {}
+    low, high, right, step = values["min"], values["max"], values["correct"], values["step"]
+    if low >= high:
+        bad("max", f"{high} must be more than min ({low})")
+    elif not low <= right <= high:
+        bad("correct", f"{right} is not between min ({low}) and max ({high})")
+    if step <= 0 or (high - low) / step > 100_000:
+        bad("step", f"{step} must be more than 0, and at most 100000 steps from min to max")
+    if values["tolerance"] < 0:
+        bad("tolerance", "must not be negative")
+    return {"correct": right, "low": low, "high": high, "step": step,
+            "tolerance": values["tolerance"]}
+
+
+def _check_image(name, media_dir, bad):
+    """→ the picture's content hash; a missing, oversized or non-image file is a problem."""
+    if not isinstance(name, str) or not MEDIA_NAME_RE.fullmatch(name):
+        bad("image", f"{json.dumps(name)} must be the name of a .png, .jpg, .gif or .webp file "
+                     "in the media folder (letters, digits, '-', '_' or '.')")
+        return ""
+    if media_dir is None:
+        return ""
+    path = Path(media_dir) / name
+    try:
+        size = path.stat().st_size
+        if size > MEDIA_MAX_BYTES:
+            bad("image", f"media/{name} is {size / 1e6:.1f} MB; a picture may be at most "
+                         f"{MEDIA_MAX_BYTES // 1_000_000} MB")
+            return ""
+        data = path.read_bytes()
+    except OSError:
+        bad("image", f"media/{name} is missing (put the picture in the media folder beside the pool)")
+        return ""
+    if image_type(data) is None:
+        bad("image", f"media/{name} is not a PNG, JPEG, GIF or WebP picture")
+        return ""
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def read_pool(path, fallback_session_id=None, label=None) -> Pool:
@@ -377,11 +584,12 @@ def read_pool(path, fallback_session_id=None, label=None) -> Pool:
         raise PoolInvalid([PoolError(label, "", f"cannot be read: {exc.strerror or exc}")])
     except UnicodeDecodeError:
         raise PoolInvalid([PoolError(label, "", "is not UTF-8 text")])
-    pool = parse_pool_text(text, label, fallback_session_id or session_id_from_stem(path.stem))
+    pool = parse_pool_text(text, label, fallback_session_id or session_id_from_stem(path.stem),
+                           media_dir=path.parent / "media")
     return pool if label == path else dataclasses.replace(pool, source=str(path))
 
 
-def parse_pool_text(text, file, fallback_session_id=None) -> Pool:
+def parse_pool_text(text, file, fallback_session_id=None, media_dir=None) -> Pool:
     try:
         data = loads(text)
     except json.JSONDecodeError as exc:
@@ -389,7 +597,7 @@ def parse_pool_text(text, file, fallback_session_id=None) -> Pool:
                                      f"not valid JSON: {exc.msg}")])
     except ValueError as exc:
         raise PoolInvalid([PoolError(file, "", f"not valid JSON: {exc}")])
-    return parse_pool(data, file, fallback_session_id)
+    return parse_pool(data, file, fallback_session_id, media_dir)
 
 
 POOL_FILE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.json")
@@ -408,23 +616,31 @@ def list_pool_folder(folder):
 
 
 def seed_pool_folder(folder):
-    """A new pools folder starts with the example pools that ship beside this file."""
+    """A new pools folder starts with the example pools (and their pictures) that ship
+    beside this file; an older one gains the example pictures it lacks."""
     folder = Path(folder)
-    if folder.exists():
-        return
-    folder.mkdir(parents=True)
-    for example in (APP_DIR / "pools").glob("*.json"):
-        (folder / example.name).write_bytes(example.read_bytes())
+    new = not folder.exists()
+    if new:
+        folder.mkdir(parents=True)
+        for example in (APP_DIR / "pools").glob("*.json"):
+            (folder / example.name).write_bytes(example.read_bytes())
+    media = folder / "media"
+    for picture in (APP_DIR / "pools" / "media").glob("*"):
+        if picture.is_file() and MEDIA_NAME_RE.fullmatch(picture.name) and \
+                not (media / picture.name).exists() and folder.resolve() != APP_DIR / "pools":
+            media.mkdir(exist_ok=True)
+            (media / picture.name).write_bytes(picture.read_bytes())
 
 
 def save_pool_file(folder, name, text, replace=False) -> Pool:
     """Validate an uploaded pool and write it to the folder, atomically; PoolInvalid if bad."""
     if not isinstance(name, str) or not POOL_FILE_RE.fullmatch(name):
-        raise PoolInvalid([PoolError(name, "", "a pool file name is letters, digits, '-', '_' "
-                                               "or '.', ending in .json")])
-    if not isinstance(text, str) or len(text.encode()) > MAX_POOL_BYTES:
+        raise PoolInvalid([PoolError(name if storable(name) else "?", "",
+                                     "a pool file name is letters, digits, '-', '_' "
+                                     "or '.', ending in .json")])
+    if not isinstance(text, str) or len(text.encode(errors="replace")) > MAX_POOL_BYTES:
         raise PoolInvalid([PoolError(name, "", f"must be JSON text of at most {MAX_POOL_BYTES} bytes")])
-    pool = parse_pool_text(text, name)
+    pool = parse_pool_text(text, name, media_dir=Path(folder) / "media")
     target = Path(folder) / name
     if target.exists() and not replace:
         raise FileExistsError(name)
@@ -436,7 +652,7 @@ def save_pool_file(folder, name, text, replace=False) -> Pool:
 
 # Storage #####################################################################
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -485,7 +701,16 @@ CREATE TABLE submissions (
 );
 """
 
-MIGRATIONS = {1: SCHEMA_V1}   # version → script that brings the previous one to it
+# Version 2: one device per student id (a key in the cookie, and whether the
+# teacher let another device take the id); a question's clock can be paused.
+SCHEMA_V2 = """
+ALTER TABLE participants ADD COLUMN device TEXT NOT NULL DEFAULT '';
+ALTER TABLE participants ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE question_events ADD COLUMN paused_at_ms INTEGER;
+ALTER TABLE question_events ADD COLUMN paused_ms INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS = {1: SCHEMA_V1, 2: SCHEMA_V2}   # version → script that brings the previous one to it
 
 
 class StorageError(Exception):
@@ -497,31 +722,40 @@ class Store:
 
     journal_mode=WAL lets the CSV be read while answers are written;
     synchronous=FULL makes a commit reach the disk (fsync of the WAL) before
-    it returns, so "acknowledged" means "survives a power cut". The busy
-    timeout covers an operator reading the file with sqlite3 meanwhile.
+    it returns, so "acknowledged" means "survives a power cut".
+
+    The game's writes go through write(), on a native thread of their own with
+    a connection of their own: a slow SD card, or another program holding the
+    lock (up to BUSY_TIMEOUT_MS), delays only the writes waiting for it, never
+    gevent's loop, so sockets, timers and reads carry on meanwhile.
     """
 
     def __init__(self, path):
         self.path = Path(path)
+        self.db = self.writer = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(self.path), isolation_level=None,
-                                      check_same_thread=False)
-            self.db.execute("PRAGMA busy_timeout = 5000")
+            self.db = self._connect()
             self.db.execute("PRAGMA journal_mode = WAL")  # outside any transaction
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA foreign_keys = ON")
             if self.db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("integrity check failed")
             self._migrate()
+            self.writer = self._connect()
         except (sqlite3.Error, OSError) as exc:
-            with contextlib.suppress(Exception):
-                self.db.close()
+            self.close()
             raise StorageError(
                 f"{self.path}: cannot use the database ({exc}). If the file is damaged, "
                 f"move it aside together with its -wal and -shm files (results already "
                 f"exported stay safe) and start again."
             ) from exc
+        self._thread = gevent.threadpool.ThreadPool(1)   # one writer, in order
+
+    def _connect(self):
+        db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
 
     def _migrate(self):
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -538,6 +772,7 @@ class Store:
 
     @contextlib.contextmanager
     def atomic(self):
+        """A transaction on the reading connection: for setting up and for tests."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -555,18 +790,55 @@ class Store:
                 self.db.execute("ROLLBACK")
             raise StorageError(f"{self.path}: cannot write ({exc})") from exc
 
-    def close(self):
-        self.db.close()
+    def write(self, items) -> dict:
+        """Store items in one transaction (one fsync), each in a savepoint of its own.
 
-    # -- sessions
+        An item is a list of writes, (method name, arguments...). An item that
+        raises anything is rolled back alone, and returned as {index: exception};
+        the others are committed. StorageError if the transaction itself fails:
+        then nothing of the batch is on disk. The calling greenlet waits; the
+        loop does not."""
+        failed, error = self._thread.apply(self._write_items, (items,))
+        if error is not None:
+            raise StorageError(f"{self.path}: cannot write ({error})") from error
+        return failed
+
+    def _write_items(self, items):
+        """In the writer thread: → (failed items, None) or (None, the batch's error)."""
+        db, failed = self.writer, {}
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            return None, exc
+        try:
+            for index, writes in enumerate(items):
+                db.execute("SAVEPOINT item")
+                try:
+                    for name, *args in writes:
+                        getattr(self, name)(*args, db=db)
+                except Exception as exc:   # this item only; SQLite may have ended the
+                    db.execute("ROLLBACK TO item")   # transaction, then this raises too
+                    failed[index] = exc
+                db.execute("RELEASE item")
+            db.execute("COMMIT")
+        except Exception as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            return None, exc
+        return failed, None
+
+    def close(self):
+        for db in (self.db, self.writer):
+            with contextlib.suppress(Exception):
+                db.close()
+        with contextlib.suppress(AttributeError):
+            self._thread.kill()
+
+    # -- reading
 
     def get_meta(self, key):
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
-
-    def set_meta(self, key, value):
-        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     def session_document(self, sid):
         row = self.db.execute(
@@ -574,27 +846,17 @@ class Store:
             "WHERE s.sid = ?", (sid,)).fetchone()
         return row
 
-    def ensure_session(self, pool: Pool):
-        """Create the pool's session if new; point it at this pool's questions."""
-        db = self.db
-        db.execute("INSERT INTO quizzes (title, source, document) VALUES (?, ?, ?) "
-                   "ON CONFLICT (document) DO NOTHING", (pool.title, pool.source, pool.document))
-        quiz_id = db.execute("SELECT id FROM quizzes WHERE document = ?",
-                             (pool.document,)).fetchone()[0]
-        db.execute("INSERT INTO sessions (sid, quiz_id, state, created_at_ms) "
-                   "VALUES (?, ?, 'lobby', ?) ON CONFLICT (sid) DO UPDATE SET quiz_id = ?",
-                   (pool.session_id, quiz_id, now_ms(), quiz_id))
-
     def session_rows(self, sid):
         db = self.db
         session = db.execute("SELECT state, current_question_idx FROM sessions WHERE sid = ?",
                              (sid,)).fetchone()
         participants = db.execute(
-            "SELECT student_id, name, joined_at_ms, kicked FROM participants WHERE sid = ? "
-            "ORDER BY joined_at_ms, rowid", (sid,)).fetchall()
+            "SELECT student_id, name, joined_at_ms, kicked, device, released FROM participants "
+            "WHERE sid = ? ORDER BY joined_at_ms, rowid", (sid,)).fetchall()
         events = db.execute(
-            "SELECT question_idx, time_limit_s, opened_at_ms, deadline_ms, closed_at_ms "
-            "FROM question_events WHERE sid = ? ORDER BY opened_at_ms", (sid,)).fetchall()
+            "SELECT question_idx, time_limit_s, opened_at_ms, deadline_ms, closed_at_ms, "
+            "paused_at_ms, paused_ms FROM question_events WHERE sid = ? ORDER BY opened_at_ms",
+            (sid,)).fetchall()
         submissions = db.execute(
             "SELECT s.student_id, s.question_idx, s.answer, s.elapsed_ms, s.score, s.correct, "
             "s.status, s.recorded_at_ms FROM submissions s JOIN question_events e "
@@ -608,46 +870,72 @@ class Store:
             "(SELECT COUNT(*) FROM participants p WHERE p.sid = s.sid AND NOT p.kicked) "
             "FROM sessions s JOIN quizzes q ON q.id = s.quiz_id ORDER BY s.created_at_ms").fetchall()
 
-    # -- writes; callers wrap them in atomic()
+    # -- writes: inside atomic() or write(); db is the connection of the caller
 
-    def save_session_state(self, sid, state, current_idx, ended_at_ms=None):
-        self.db.execute("UPDATE sessions SET state = ?, current_question_idx = ?, "
-                        "ended_at_ms = ? WHERE sid = ?", (state, current_idx, ended_at_ms, sid))
+    def set_meta(self, key, value, db=None):
+        (db or self.db).execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                                "DO UPDATE SET value = excluded.value", (key, value))
 
-    def save_participant(self, sid, participant):
-        self.db.execute(
-            "INSERT INTO participants (sid, student_id, name, joined_at_ms, kicked) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sid, student_id) DO UPDATE SET "
-            "name = excluded.name, kicked = excluded.kicked",
+    def ensure_session(self, pool: Pool, db=None):
+        """Create the pool's session if new; point it at this pool's questions."""
+        db = db or self.db
+        db.execute("INSERT INTO quizzes (title, source, document) VALUES (?, ?, ?) "
+                   "ON CONFLICT (document) DO NOTHING", (pool.title, pool.source, pool.document))
+        quiz_id = db.execute("SELECT id FROM quizzes WHERE document = ?",
+                             (pool.document,)).fetchone()[0]
+        db.execute("INSERT INTO sessions (sid, quiz_id, state, created_at_ms) "
+                   "VALUES (?, ?, 'lobby', ?) ON CONFLICT (sid) DO UPDATE SET quiz_id = ?",
+                   (pool.session_id, quiz_id, now_ms(), quiz_id))
+
+    def save_session_state(self, sid, state, current_idx, ended_at_ms=None, db=None):
+        (db or self.db).execute("UPDATE sessions SET state = ?, current_question_idx = ?, "
+                                "ended_at_ms = ? WHERE sid = ?",
+                                (state, current_idx, ended_at_ms, sid))
+
+    def save_participant(self, sid, participant, db=None):
+        (db or self.db).execute(
+            "INSERT INTO participants (sid, student_id, name, joined_at_ms, kicked, device, "
+            "released) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sid, student_id) DO UPDATE SET "
+            "name = excluded.name, kicked = excluded.kicked, device = excluded.device, "
+            "released = excluded.released",
             (sid, participant.student_id, participant.name, participant.joined_at_ms,
-             int(participant.kicked)))
+             int(participant.kicked), participant.device, int(participant.released)))
 
-    def save_event(self, sid, event):
-        self.db.execute(
+    def save_event(self, sid, event, db=None):
+        (db or self.db).execute(
             "INSERT INTO question_events (sid, question_idx, time_limit_s, opened_at_ms, "
-            "deadline_ms, closed_at_ms) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (sid, question_idx) DO UPDATE SET closed_at_ms = excluded.closed_at_ms",
+            "deadline_ms, closed_at_ms, paused_at_ms, paused_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (sid, question_idx) DO UPDATE SET deadline_ms = excluded.deadline_ms, "
+            "closed_at_ms = excluded.closed_at_ms, paused_at_ms = excluded.paused_at_ms, "
+            "paused_ms = excluded.paused_ms",
             (sid, event.question_idx, event.time_limit_s, event.opened_at_ms,
-             event.deadline_ms, event.closed_at_ms))
+             event.deadline_ms, event.closed_at_ms, event.paused_at_ms, event.paused_ms))
 
-    def save_submissions(self, sid, submissions):
-        self.db.executemany(
+    def save_submissions(self, sid, submissions, db=None):
+        (db or self.db).executemany(
             "INSERT INTO submissions (sid, question_idx, student_id, answer, elapsed_ms, score, "
             "correct, status, recorded_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(sid, s.question_idx, s.student_id, s.answer, s.elapsed_ms, s.score,
               int(s.correct), s.status, s.recorded_at_ms) for s in submissions])
 
-    def wipe_session(self, sid):
+    def delete_submissions(self, sid, submissions, db=None):
+        (db or self.db).executemany(
+            "DELETE FROM submissions WHERE sid = ? AND question_idx = ? AND student_id = ?",
+            [(sid, s.question_idx, s.student_id) for s in submissions])
+
+    def wipe_session(self, sid, db=None):
+        db = db or self.db
         for table in ("submissions", "question_events", "participants"):
-            self.db.execute(f"DELETE FROM {table} WHERE sid = ?", (sid,))
-        self.save_session_state(sid, "lobby", None)
+            db.execute(f"DELETE FROM {table} WHERE sid = ?", (sid,))
+        self.save_session_state(sid, "lobby", None, db=db)
 
 
 # The game ####################################################################
 #
 # Every rule of the game lives here, as plain Python with the time passed in:
-# no sockets, no SQL. Methods change the game and return what happened, for the
-# hub to store and then announce.
+# no sockets, no SQL, no waiting. Methods change the game and return what
+# happened (a PlayerChange, or steps), for the write path to store and then
+# announce, and Game.undo() puts back a change that could not be stored.
 
 LOBBY, OPEN, CLOSED, FINISHED = "lobby", "question_open", "question_closed", "finished"
 
@@ -667,13 +955,30 @@ class QuestionEvent:
     opened_at_ms: int
     deadline_ms: int
     closed_at_ms: int | None = None
+    paused_at_ms: int | None = None     # set while the teacher has paused its clock
+    paused_ms: int = 0                  # time it stood paused (or closed, then reopened)
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at_ms is not None
+
+    @property
+    def limit_ms(self) -> int:
+        """The time the class had: the limit, plus any the teacher added."""
+        return self.deadline_ms - self.opened_at_ms - self.paused_ms
+
+    def elapsed(self, at_ms) -> int:
+        return max(0, at_ms - self.opened_at_ms - self.paused_ms)
+
+    def remaining(self, at_ms) -> int:
+        return max(0, self.deadline_ms - (self.paused_at_ms if self.paused else at_ms))
 
 
 @dataclass
 class Submission:
     student_id: str
     question_idx: int
-    answer: str | None          # None when missed
+    answer: str | None          # as stored: letters, text or a number written out; None when missed
     elapsed_ms: int | None
     score: int
     correct: bool
@@ -688,11 +993,22 @@ class Participant:
     name: str
     joined_at_ms: int
     kicked: bool = False
+    device: str = ""            # the key in this student's cookie: one device per id
+    released: bool = False      # the teacher let the next device take this id
     total: int = 0
     answered: int = 0           # answers given, polls included
     correct: int = 0            # scored questions answered right
     streak: int = 0             # consecutive correct answers so far
     answers: dict = field(default_factory=dict)   # question_idx → Submission
+
+
+@dataclass
+class PlayerChange:
+    """What one request did to one player: enough to store it, or to undo it."""
+    player: Participant
+    created: bool = False
+    before: tuple | None = None     # (name, kicked, device, released) before the change
+    added: list = field(default_factory=list)   # submissions it recorded
 
 
 @dataclass(frozen=True)
@@ -711,18 +1027,112 @@ class Ended:
     at_ms: int
 
 
-def score_answer(pool: Pool, question: Question, answer, elapsed_ms, limit_ms, streak):
-    """Points for one answer, and whether it was right. The scoring rule, whole."""
-    if question.is_poll or answer != question.correct:
-        return 0, False
+@dataclass(frozen=True)
+class Retimed:
+    """The open question was paused, resumed or given more time."""
+    event: QuestionEvent
+
+
+@dataclass(frozen=True)
+class Reopened:
+    event: QuestionEvent
+    lifted: list                # the missed marks taken back
+
+
+# Answers, one rule per question type: what may be sent, when it is right, and
+# what it earns. The contract's table, whole.
+
+NUMBER_TEXT_RE = re.compile(r"-?\d{1,15}(\.\d{1,12})?")
+
+
+def fold_text(text) -> str:
+    """Typed answers match ignoring case, accents, and spaces at the ends or doubled."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def number_text(value) -> str:
+    """A number as stored and shown: 1822, 3.14, -0.5."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value) if _is_int(value) else format(value, ".12g")
+
+
+def order_permutation(sid, idx, count):
+    """The order an `order` question shows its items in: shuffled once, the same for
+    everybody and after a restart, and never already right."""
+    permutation = list(range(count))
+    random.Random(hashlib.sha256(f"{sid}/{idx}".encode()).digest()).shuffle(permutation)
+    if permutation == sorted(permutation):
+        permutation = permutation[1:] + permutation[:1]
+    return tuple(permutation)
+
+
+def parse_answer(question, answer, right_order=None) -> str:
+    """The answer as it is stored; GameError bad_answer if the question cannot take it."""
+    letters, kind = question.letters, question.kind
+
+    def refuse(message):
+        raise GameError("bad_answer", message)
+
+    if kind == "choice":
+        if not is_letter_of(answer, letters):
+            refuse(f"answer must be one of {', '.join(letters)}")
+        return answer
+    if kind == "multi":
+        if not (isinstance(answer, str) and answer and all(c in letters for c in answer)
+                and len(set(answer)) == len(answer)):
+            refuse(f"answer must be some of the letters {letters}, each at most once")
+        return "".join(sorted(answer))
+    if kind == "order":
+        if not (isinstance(answer, str) and sorted(answer) == sorted(letters)):
+            refuse(f"answer must be the letters {letters} in an order, each once")
+        return answer
+    if kind == "text":
+        text = " ".join(answer.split()) if isinstance(answer, str) else ""
+        if not 1 <= len(text) <= TEXT_ANSWER_MAX or not storable(text) or \
+                any(unicodedata.category(c) == "Cc" for c in text):
+            refuse(f"answer must be text of 1 to {TEXT_ANSWER_MAX} characters")
+        return text
+    if isinstance(answer, str) and NUMBER_TEXT_RE.fullmatch(answer.strip()):
+        answer = float(answer)
+    if not _is_number(answer) or not question.low <= answer <= question.high:
+        refuse(f"answer must be a number from {number_text(question.low)} "
+               f"to {number_text(question.high)}")
+    return number_text(answer)
+
+
+def grade(question, answer, right_order=None):
+    """→ (share of the points earned 0..1, whether the answer is right)."""
+    kind = question.kind
+    if kind == "choice":
+        right = answer in question.right_letters
+    elif kind == "multi":
+        picked, wanted = set(answer), question.right_letters
+        share = max(0, len(picked & wanted) - len(picked - wanted)) / len(wanted)
+        return share, picked == wanted
+    elif kind == "order":
+        right = answer == right_order
+    elif kind == "text":
+        right = fold_text(answer) in {fold_text(a) for a in question.correct}
+    else:
+        right = abs(float(answer) - question.correct) <= question.tolerance + 1e-9
+    return (1.0 if right else 0.0), right
+
+
+def score_answer(pool: Pool, question: Question, share, right, elapsed_ms, limit_ms, streak):
+    """Points for one answer. The scoring rule, whole."""
+    if question.is_poll or share <= 0:
+        return 0
     if pool.score_fn == "flat":
         points = 1000
     else:
         fraction = min(max(elapsed_ms, 0), limit_ms) / limit_ms
         points = round(1000 * (1 - fraction / 2))
-    if pool.streak_bonus and streak >= 1:
+    points = round(points * share)
+    if right and pool.streak_bonus and streak >= 1:
         points += min(100 * streak, 500)
-    return points, True
+    return points
 
 
 def rank_players(players):
@@ -746,6 +1156,8 @@ class Game:
         self.events = {}            # question_idx → QuestionEvent, in the order played
         self.participants = {}      # student_id → Participant, kicked ones included
         self._ranking = None        # cached; dropped whenever a total or a player changes
+        self._orders = {i: order_permutation(self.sid, i, len(q.choices))
+                        for i, q in enumerate(pool.questions) if q.kind == "order"}
 
     # -- views
 
@@ -756,6 +1168,10 @@ class Game:
     @property
     def current_event(self):
         return self.events.get(self.current_idx)
+
+    @property
+    def paused(self):
+        return self.state == OPEN and self.current_event.paused
 
     def players(self):
         return [p for p in self.participants.values() if not p.kicked]
@@ -771,29 +1187,76 @@ class Game:
         self.ranking()
         return self._ranks.get(student_id)
 
+    def shown_choices(self, idx):
+        """The choices as the phones show them (an order question's shuffled)."""
+        choices = self.pool.questions[idx].choices
+        permutation = self._orders.get(idx)
+        return [choices[i] for i in permutation] if permutation else list(choices)
+
+    def right_answer(self, idx):
+        """The answer in the question type's own terms, as the reveal tells it."""
+        question = self.pool.questions[idx]
+        if question.kind == "order":
+            permutation = self._orders[idx]
+            return "".join(LETTERS[permutation.index(i)] for i in range(len(permutation)))
+        return list(question.correct) if isinstance(question.correct, tuple) else question.correct
+
+    def answers_to(self, idx):
+        return [p.answers[idx] for p in self.players() if idx in p.answers]
+
     def histogram(self, idx):
+        """Letters picked (each letter of a multi answer counts), missed, pending."""
         counts = dict.fromkeys(LETTERS, 0)
         counts["missed"] = counts["pending"] = 0
+        letters = self.pool.questions[idx].kind in ("choice", "multi")
         for player in self.players():
             submission = player.answers.get(idx)
             if submission is None:
                 counts["pending"] += 1
             elif submission.status == "missed":
                 counts["missed"] += 1
-            else:
-                counts[submission.answer] += 1
+            elif letters:
+                for letter in submission.answer:
+                    counts[letter] += 1
         return counts
 
-    def all_answered(self, connected_ids) -> bool:
-        """True once every connected player has answered the open question."""
-        if self.state != OPEN:
+    def summary(self, idx):
+        """What the projector shows of the answers at the reveal, by question type."""
+        question = self.pool.questions[idx]
+        given = [s for s in self.answers_to(idx) if s.status == "submitted"]
+        summary = {"answered": len(given), "right": sum(s.correct for s in given)}
+        if question.kind == "text":
+            groups = {}
+            for s in given:
+                entry = groups.setdefault(fold_text(s.answer), {"answer": s.answer, "count": 0,
+                                                                "correct": s.correct})
+                entry["count"] += 1
+            summary["answers"] = sorted(groups.values(), key=lambda g: (-g["count"], g["answer"]))[:8]
+        elif question.kind == "number":
+            values = sorted(float(s.answer) for s in given)
+            width = (question.high - question.low) / 10
+            bins = [0] * 10
+            for value in values:
+                bins[min(9, int((value - question.low) / width))] += 1
+            summary |= {"bins": [{"from": number_text(question.low + i * width),
+                                  "to": number_text(question.low + (i + 1) * width), "count": n}
+                                 for i, n in enumerate(bins)],
+                        "median": number_text(statistics.median(values)) if values else None,
+                        "min": question.low, "max": question.high,
+                        "tolerance": question.tolerance}
+        return summary
+
+    def all_answered(self, present_ids) -> bool:
+        """True once every player present (connected, or only just gone) has
+        answered the open question; never while it is paused."""
+        if self.state != OPEN or self.paused:
             return False
-        present = [self.participants[s] for s in connected_ids
+        present = [self.participants[s] for s in present_ids
                    if s in self.participants and not self.participants[s].kicked]
         return bool(present) and all(self.current_idx in p.answers for p in present)
 
     def question_stats(self, idx):
-        answers = [p.answers[idx] for p in self.players() if idx in p.answers]
+        answers = self.answers_to(idx)
         given = [s.elapsed_ms for s in answers if s.status == "submitted"]
         buckets = {"0_10s": 0, "10_30s": 0, "30s_plus": 0}
         for elapsed in given:
@@ -813,16 +1276,32 @@ class Game:
             raise GameError("bad_question", f"question_idx must be a whole number from 0 "
                                             f"to {self.question_count - 1}")
 
-    def _record(self, player, submission):
-        question = self.pool.questions[submission.question_idx]
-        player.answers[submission.question_idx] = submission
+    def _open_event(self):
+        if self.state != OPEN:
+            raise GameError("not_open", "No question is open.")
+        return self.current_event
+
+    def _tally(self, player, submission):
         player.total += submission.score
         if submission.status == "submitted":
             player.answered += 1
         if submission.correct:
             player.correct += 1
-        if not question.is_poll:   # a poll neither ends nor extends a streak
+        if not self.pool.questions[submission.question_idx].is_poll:
+            # a poll neither ends nor extends a streak
             player.streak = player.streak + 1 if submission.correct else 0
+
+    def _record(self, player, submission):
+        player.answers[submission.question_idx] = submission
+        self._tally(player, submission)
+        self._ranking = None
+
+    def _recount(self, player):
+        """Totals again from the answers, in the order the questions were played."""
+        player.total = player.answered = player.correct = player.streak = 0
+        for idx in self.events:
+            if idx in player.answers:
+                self._tally(player, player.answers[idx])
         self._ranking = None
 
     def _fill_missed(self, player, at_ms):
@@ -836,22 +1315,37 @@ class Game:
                 missed.append(submission)
         return missed
 
-    def join(self, student_id, name, at_ms):
-        """→ (participant, is_new, missed submissions for questions already closed)."""
+    @staticmethod
+    def _before(player):
+        return player.name, player.kicked, player.device, player.released
+
+    def join(self, student_id, name, at_ms, device=None, new_device=""):
+        """Join, or join again → PlayerChange.
+
+        device is the key from this phone's cookie for this id (None without
+        one); new_device the key a phone gets when it takes the id. One device
+        per id: another one gets id_in_use, until the teacher releases the id."""
         player = self.participants.get(student_id)
-        if player is not None:
-            if player.kicked:
-                raise GameError("kicked", "The teacher removed you from this quiz.")
-            if player.name != name:
-                player.name = name
-                self._ranking = None
-            return player, False, []
-        if len(self.participants) >= self.max_participants:
-            raise GameError("session_full", f"This quiz is full ({self.max_participants} players).")
-        player = Participant(student_id, name, at_ms)
-        self.participants[student_id] = player
-        self._ranking = None
-        return player, True, self._fill_missed(player, at_ms)
+        if player is None:
+            if len(self.participants) >= self.max_participants:
+                raise GameError("session_full", f"This quiz is full ({self.max_participants} players).")
+            player = Participant(student_id, name, at_ms, device=new_device)
+            self.participants[student_id] = player
+            self._ranking = None
+            return PlayerChange(player, created=True, added=self._fill_missed(player, at_ms))
+        if player.kicked:
+            raise GameError("kicked", "The teacher removed you from this quiz.")
+        same_device = device is not None and device == player.device
+        if player.released == same_device:   # released: any device but the old one
+            raise GameError("id_in_use", "This student id is already playing on another "
+                                         "device. Ask the teacher to let this device in.")
+        change = PlayerChange(player, before=self._before(player))
+        if player.released:
+            player.device, player.released = new_device, False
+        if player.name != name:
+            player.name = name
+            self._ranking = None
+        return change
 
     def submit(self, student_id, idx, answer, at_ms):
         """→ (submission, is_new). A repeated submit returns the first one."""
@@ -863,17 +1357,20 @@ class Game:
         if earlier is not None and earlier.status == "submitted":
             return earlier, False
         question = self.pool.questions[idx]
-        if not is_letter_of(answer, question.letters):
-            raise GameError("bad_answer", f"answer must be one of {', '.join(question.letters)}")
+        right_order = self.right_answer(idx) if question.kind == "order" else None
+        answer = parse_answer(question, answer)
         if self.state != OPEN or self.current_idx != idx:
             raise GameError("not_open", f"question {idx + 1} is not open")
         event = self.events[idx]
+        if event.paused:
+            raise GameError("paused", "The teacher has paused the question: wait a moment.")
         if at_ms > event.deadline_ms:
             raise GameError("time_expired", "time is up for this question")
-        elapsed = max(0, at_ms - event.opened_at_ms)
-        points, correct = score_answer(self.pool, question, answer, elapsed,
-                                       event.time_limit_s * 1000, player.streak)
-        submission = Submission(student_id, idx, answer, elapsed, points, correct,
+        elapsed = event.elapsed(at_ms)
+        share, right = grade(question, answer, right_order)
+        points = score_answer(self.pool, question, share, right, elapsed, event.limit_ms,
+                              player.streak)
+        submission = Submission(student_id, idx, answer, elapsed, points, right,
                                 "submitted", at_ms)
         self._record(player, submission)
         return submission, True
@@ -900,6 +1397,9 @@ class Game:
 
     def _close(self, at_ms):
         event = self.current_event
+        if event.paused:   # closed while paused: the clock stopped when it was paused
+            event.paused_ms += at_ms - event.paused_at_ms
+            event.paused_at_ms = None
         event.closed_at_ms = at_ms
         missed = []
         for player in self.players():
@@ -911,17 +1411,65 @@ class Game:
         self.state = CLOSED
         return Closed(event, missed)
 
-    def close_question(self, at_ms):
-        if self.state != OPEN:
-            raise GameError("not_open", "No question is open.")
+    def close_question(self, at_ms, seen_idx=...):
+        self._open_event()
+        if seen_idx is not ... and seen_idx != self.current_idx:
+            raise GameError("stale", "That question has already closed; this press was ignored.")
         return [self._close(at_ms)]
 
     def expire(self, idx, at_ms):
-        """The timer's close: only if idx is still the open question and its time is up."""
+        """The timer's close: only if idx is still open, running, and its time is up."""
         event = self.current_event
-        if self.state != OPEN or self.current_idx != idx or at_ms < event.deadline_ms:
+        if self.state != OPEN or self.current_idx != idx or event.paused or \
+                at_ms < event.deadline_ms:
             return []
         return [self._close(at_ms)]
+
+    def pause(self, at_ms):
+        event = self._open_event()
+        if event.paused:
+            raise GameError("paused", "The question is already paused.")
+        event.paused_at_ms = at_ms
+        return [Retimed(event)]
+
+    def resume(self, at_ms):
+        event = self._open_event()
+        if not event.paused:
+            raise GameError("not_paused", "The question is not paused.")
+        stood = at_ms - event.paused_at_ms
+        event.deadline_ms += stood
+        event.paused_ms += stood
+        event.paused_at_ms = None
+        return [Retimed(event)]
+
+    def add_time(self, seconds, at_ms):
+        event = self._open_event()
+        low, high = ADD_TIME_RANGE
+        if not _is_int(seconds) or not low <= seconds <= high:
+            raise GameError("bad_message", f"seconds must be a whole number from {low} to {high}")
+        event.deadline_ms = max(event.deadline_ms, at_ms if not event.paused else
+                                event.paused_at_ms) + seconds * 1000
+        return [Retimed(event)]
+
+    def reopen(self, idx, at_ms):
+        """Open again the question closed last, with the time it had left (at least
+        REOPEN_MIN_S): for a teacher's slip. Its answers stay; missed marks go."""
+        event = self.current_event
+        if self.state not in (CLOSED, FINISHED) or event is None or idx != self.current_idx:
+            raise GameError("bad_question", "Only the question closed last can be reopened.")
+        left = max(REOPEN_MIN_S * 1000, event.deadline_ms - event.closed_at_ms)
+        event.paused_ms += at_ms - event.closed_at_ms   # the time it stood closed does not count
+        event.deadline_ms = at_ms + left
+        event.closed_at_ms = None
+        lifted = []
+        for player in self.participants.values():
+            submission = player.answers.get(idx)
+            if submission is not None and submission.status == "missed":
+                del player.answers[idx]
+                self._recount(player)
+                lifted.append(submission)
+        self.state = OPEN
+        return [Reopened(event, lifted)]
 
     def _next_unplayed(self):
         start = -1 if self.current_idx is None else self.current_idx
@@ -958,22 +1506,51 @@ class Game:
         self.participants.clear()
         self._ranking = None
 
-    def kick(self, student_id):
+    def _player(self, student_id, kicked=False):
         player = self.participants.get(student_id)
-        if player is None or player.kicked:
-            raise GameError("unknown_student", f"No player with id {student_id!r}.")
-        player.kicked = True
-        self._ranking = None
+        if player is None or player.kicked != kicked:
+            raise GameError("unknown_student", f"No {'removed ' if kicked else ''}player "
+                                               f"with id {student_id!r}.")
         return player
 
+    def kick(self, student_id):
+        player = self._player(student_id)
+        change = PlayerChange(player, before=self._before(player))
+        player.kicked = True
+        self._ranking = None
+        return change
+
     def readmit(self, student_id, at_ms):
-        """Let a removed student back in → (participant, missed submissions)."""
-        player = self.participants.get(student_id)
-        if player is None or not player.kicked:
-            raise GameError("unknown_student", f"No removed player with id {student_id!r}.")
+        """Let a removed student back in."""
+        player = self._player(student_id, kicked=True)
+        change = PlayerChange(player, before=self._before(player))
         player.kicked = False
         self._ranking = None
-        return player, self._fill_missed(player, at_ms)
+        change.added = self._fill_missed(player, at_ms)
+        return change
+
+    def release(self, student_id):
+        """Let the next device that joins with this id take it (a phone lost, a
+        cookie cleared); the old one's cookie stops working."""
+        player = self._player(student_id)
+        change = PlayerChange(player, before=self._before(player))
+        player.released = True
+        return change
+
+    def undo(self, change):
+        """Put back a change that could not be stored."""
+        player = change.player
+        if change.created:
+            if self.participants.get(player.student_id) is player:
+                del self.participants[player.student_id]
+        else:
+            if change.before is not None:
+                player.name, player.kicked, player.device, player.released = change.before
+            for submission in change.added:
+                if player.answers.get(submission.question_idx) is submission:
+                    del player.answers[submission.question_idx]
+            self._recount(player)
+        self._ranking = None
 
     # -- resuming from the database
 
@@ -982,10 +1559,12 @@ class Game:
         """Rebuild a game from Store.session_rows(), replaying answers in order."""
         session, participants, events, submissions = rows
         game = cls(pool, max_participants)
-        for student_id, name, joined_at_ms, kicked in participants:
-            game.participants[student_id] = Participant(student_id, name, joined_at_ms, bool(kicked))
-        for idx, limit, opened, deadline, closed in events:
-            game.events[idx] = QuestionEvent(idx, limit, opened, deadline, closed)
+        for student_id, name, joined_at_ms, kicked, device, released in participants:
+            game.participants[student_id] = Participant(student_id, name, joined_at_ms,
+                                                        bool(kicked), device, bool(released))
+        for idx, limit, opened, deadline, closed, paused_at, paused_ms in events:
+            game.events[idx] = QuestionEvent(idx, limit, opened, deadline, closed, paused_at,
+                                             paused_ms)
         for student_id, idx, answer, elapsed, score, correct, status, at in submissions:
             player = game.participants.get(student_id)
             if player is not None and idx < game.question_count:
@@ -1001,10 +1580,9 @@ def clean_name(raw):
     """Names are shown to the whole class: 1..40 visible characters, no tricks."""
     if not isinstance(raw, str):
         raise GameError("bad_name", "name must be text")
-    name = unicodedata.normalize("NFC", raw)
-    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in name):
+    name = unicodedata.normalize("NFC", raw).strip().strip(INVISIBLE).strip()
+    if any(unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS for c in name):
         raise GameError("bad_name", "name contains control characters")
-    name = name.strip().strip(INVISIBLE).strip()
     if not name or all(unicodedata.category(c) in ("Cf", "Zs") for c in name):
         raise GameError("bad_name", "name must not be empty")
     if len(name) > NAME_MAX:
@@ -1034,15 +1612,17 @@ def _csv_cell(value):
 
 
 def results_csv(game) -> str:
-    """The gradebook export: one ranked row per player, four columns per question."""
+    """The gradebook export: one ranked row per player, four columns per question,
+    then the students the teacher removed, with what they answered (status "removed")."""
     out = io.StringIO()
     out.write("\ufeff")   # byte-order mark: spreadsheets then read names as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
     header = ["rank", "student_id", "name", "total_score", "correct", "answered"]
     for n in range(1, game.question_count + 1):
         header += [f"q{n}_answer", f"q{n}_correct", f"q{n}_score", f"q{n}_ms"]
-    writer.writerow(header)
-    for rank, player in game.ranking():
+    writer.writerow(header + ["status"])
+    removed = [("", p) for p in game.participants.values() if p.kicked]
+    for rank, player in game.ranking() + sorted(removed, key=lambda r: r[1].name.casefold()):
         row = [rank, player.student_id, player.name, player.total, player.correct, player.answered]
         for idx in range(game.question_count):
             submission = player.answers.get(idx)
@@ -1051,7 +1631,7 @@ def results_csv(game) -> str:
             else:
                 row += [submission.answer, int(submission.correct), submission.score,
                         submission.elapsed_ms]
-        writer.writerow([_csv_cell(cell) for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row + ["removed" if player.kicked else ""]])
     return out.getvalue()
 
 
@@ -1060,40 +1640,52 @@ def results_csv(game) -> str:
 # What the sockets are told, built from the game. Pure functions; the hub
 # encodes each shared message once for every socket that gets it.
 
-def dumps(message) -> str:
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-
-
 def msg_state(game):
     return {"type": "state", "state": game.state, "current_question_idx": game.current_idx,
-            "title": game.pool.title, "question_count": game.question_count, "sid": game.sid}
+            "title": game.pool.title, "question_count": game.question_count, "sid": game.sid,
+            "paused": game.paused, "language": game.pool.language}
 
 
-def msg_lobby(game):
+def msg_lobby(game, conflicts=()):
     players = game.players()
     removed = [p for p in game.participants.values() if p.kicked]
     return {"type": "lobby_update",
             "participants": [{"student_id": p.student_id, "name": p.name} for p in players],
             "count": len(players),
-            "removed": [{"student_id": p.student_id, "name": p.name} for p in removed]}
+            "removed": [{"student_id": p.student_id, "name": p.name} for p in removed],
+            "id_conflicts": list(conflicts)}
 
 
-def msg_question_open(game, at_ms):
-    event = game.current_event
+def media_url(question):
+    return f"/media/{question.image}?v={question.image_version}" if question.image else None
+
+
+def _question_fields(game, idx):
+    """What every message about a question says of it: never its answer."""
+    question = game.pool.questions[idx]
+    fields = {"question_idx": idx, "question_count": game.question_count,
+              "question_type": question.kind, "prompt": question.prompt,
+              "choices": game.shown_choices(idx), "image": media_url(question)}
+    if question.kind == "number":
+        fields |= {"min": question.low, "max": question.high, "step": question.step}
+    elif question.kind == "text":
+        fields["max_length"] = TEXT_ANSWER_MAX
+    return fields
+
+
+def msg_question_open(game, event, at_ms):
     question = game.pool.questions[event.question_idx]
-    return {"type": "question_open", "question_idx": event.question_idx,
-            "question_count": game.question_count, "prompt": question.prompt,
-            "choices": list(question.choices), "time_limit": event.time_limit_s,
-            "remaining_ms": max(0, event.deadline_ms - at_ms),
-            "opened_at_server_ts": event.opened_at_ms, "poll": question.is_poll}
+    return {"type": "question_open", **_question_fields(game, event.question_idx),
+            "time_limit": event.time_limit_s, "remaining_ms": event.remaining(at_ms),
+            "total_ms": event.limit_ms, "opened_at_server_ts": event.opened_at_ms,
+            "poll": question.is_poll, "paused": event.paused}
 
 
 def msg_histogram(game):
     idx = game.current_idx
-    histogram = game.histogram(idx)
-    submitted = sum(histogram[letter] for letter in LETTERS)
-    return {"type": "live_histogram", "question_idx": idx, "histogram": histogram,
-            "submitted_count": submitted, "total_count": len(game.players())}
+    given = sum(1 for s in game.answers_to(idx) if s.status == "submitted")
+    return {"type": "live_histogram", "question_idx": idx, "histogram": game.histogram(idx),
+            "submitted_count": given, "total_count": len(game.players())}
 
 
 def msg_ack(submission):
@@ -1118,10 +1710,10 @@ def msg_leaderboard(ranked):
 
 def msg_reveal(game, idx, ranked):
     question = game.pool.questions[idx]
-    return {"type": "question_closed", "question_idx": idx, "question_count": game.question_count,
-            "prompt": question.prompt, "choices": list(question.choices),
-            "correct": question.correct, "explanation": question.explanation,
-            "histogram": game.histogram(idx), "top5": top5(ranked), "player_count": len(ranked)}
+    return {"type": "question_closed", **_question_fields(game, idx),
+            "correct": game.right_answer(idx), "explanation": question.explanation,
+            "histogram": game.histogram(idx), "summary": game.summary(idx),
+            "top5": top5(ranked), "player_count": len(ranked)}
 
 
 def reveal_for(player, idx, rank):
@@ -1200,6 +1792,9 @@ class BoundedWebSocket(WebSocket):
 
     def read_frame(self):
         header = Header.decode_header(self.stream)
+        connection = getattr(self, "connection", None)
+        if connection is not None:   # any frame, a pong included, shows the link is alive
+            connection.heard = time.monotonic()
         if header.flags:
             raise ProtocolError("reserved bits set")
         if header.opcode in self.DATA_OPCODES:
@@ -1276,6 +1871,7 @@ class Connection:
         self.outbox = deque()
         self.sender = None        # a greenlet while the outbox drains
         self.closing = False
+        self.heard = time.monotonic()   # the last frame from the other end
 
     def send(self, data: bytes):
         if self.closing:
@@ -1341,13 +1937,20 @@ def log(message):
 def stored_pool(store, sid):
     """The questions a session was played with, as kept in the database; None if unknown."""
     stored = store.session_document(sid)
-    return parse_pool(json.loads(stored[0]), stored[1], sid) if stored else None
+    if not stored:
+        return None
+    document, source = json.loads(stored[0]), stored[1]
+    try:   # its pictures checked where they still are, so that their URLs carry a version
+        return parse_pool(document, source, sid, media_dir=Path(source).parent / "media")
+    except PoolInvalid:   # a picture gone since: play on; the page shows the question without it
+        return parse_pool(document, source, sid)
 
 
 def open_game(store, pool, config):
     """Make the pool's session the live one, resumed from the database where it was."""
     stored = stored_pool(store, pool.session_id)
     rows = store.session_rows(pool.session_id)
+    writes = [("set_meta", "live_sid", pool.session_id)]
     if stored and stored.document != pool.document and rows[2]:
         # The file was edited after the class started: keep the questions the
         # answers belong to; the edit takes effect when the session is reset.
@@ -1355,12 +1958,11 @@ def open_game(store, pool, config):
             "playing on with the questions as they were. Reset the session to play the edited file.")
         pool = stored
     else:
-        with store.atomic():
-            store.ensure_session(pool)
-        rows = store.session_rows(pool.session_id)
-    with store.atomic():
-        store.set_meta("live_sid", pool.session_id)
-    return Game.restore(pool, rows, config.max_participants)
+        writes.insert(0, ("ensure_session", pool))
+    failed = store.write([writes])
+    if failed:
+        raise StorageError(f"{store.path}: cannot write ({failed[0]})")
+    return Game.restore(pool, store.session_rows(pool.session_id), config.max_participants)
 
 
 def load_session(store, sid, max_participants=5000):
@@ -1369,28 +1971,65 @@ def load_session(store, sid, max_participants=5000):
     return Game.restore(pool, store.session_rows(sid), max_participants) if pool else None
 
 
+# The write path ##############################################################
+#
+# Whatever changes the game goes the same short way, one item per request:
+#
+#   validate   at the door: routes and frames refuse bad text and bad shapes
+#   engine     the Game decides, in memory, at once; the change and what it
+#              will write are taken together (Hub._enqueue)
+#   store      the writer greenlet takes every item waiting, and Store.write
+#              puts them in one transaction (one fsync) on its own native
+#              thread, each item in a savepoint of its own
+#   ack        an item on disk: its sockets get their acks, its HTTP caller
+#              its answer; an item that failed alone is undone in memory and
+#              only its sender hears of it
+#   announce   the steps of the game, in the order they were decided
+#
+# Validate and engine never yield, so no other greenlet sees half a change.
+# Only the store stage yields, in the writer greenlet (and in a caller that
+# waits for its item): the loop keeps serving sockets, timers and requests
+# meanwhile, and whatever they change goes into the next batch. A batch that
+# cannot be committed at all is a storage failure: nothing of it, nor of what
+# queued behind it, is acknowledged, and memory is read back from the disk.
+
+@dataclass
+class Item:
+    """One request's change on its way to the disk, and who is told of it."""
+    writes: list                    # (Store method, arguments...), taken with the change
+    change: PlayerChange | None = None   # undone in memory if this item alone fails
+    acks: list = field(default_factory=list)       # (connection, submission)
+    announce: list = field(default_factory=list)   # callables, once stored
+    is_step: bool = False           # moves the game itself (snapshots wait for these)
+    waiter: gevent.event.AsyncResult | None = None  # for a caller that waits
+
+    def submissions(self):
+        return [s for name, *args in self.writes if name == "save_submissions" for s in args[1]]
+
+
 class Hub:
-    """The live session: its sockets, its timer, and the order of store-then-tell."""
+    """The live session: its sockets, its timer, and its write path."""
 
     def __init__(self, config, store, game):
         self.config, self.store, self.game = config, store, game
         self.students = {}          # student_id → set of Connection
         self.instructors = set()
-        self._unsaved = []          # submissions waiting for the next commit
-        self._unsaved_players = {}  # student_id → Participant joined or changed meanwhile
-        self._acks = []             # (connection, submission) to acknowledge after it
-        self._batch = gevent.event.AsyncResult()   # resolved by the next commit
-        self._commit_wanted = gevent.event.Event()
+        self.gone = {}              # student_id → when its last socket went (monotonic s)
+        self.conflicts = deque(maxlen=CONFLICTS_KEPT)   # recent "id in use" attempts
+        self._queue = []            # items waiting for the writer
+        self._wanted = gevent.event.Event()
+        self._steps_queued = self._steps_written = 0
+        self._steps_done = gevent.event.Event()
         self._timer = None
         self._projector_update_due = False
         self._lobby_changed = False
-        self._writer = None
+        self._workers = []
 
     # -- life
 
     def start(self):
         self._resume()
-        self._writer = gevent.spawn(self._writer_loop)
+        self._workers = [gevent.spawn(self._writer_loop), gevent.spawn(self._watch_sockets)]
 
     def _resume(self):
         """Close a question whose time ran out while we were down; time the open one."""
@@ -1398,102 +2037,158 @@ class Hub:
         if game.state == OPEN:
             steps = game.expire(game.current_idx, now_ms())
             if steps:
-                self.commit(steps)
-            else:
-                self._arm_timer(game.current_event)
+                self._enqueue_steps(steps)
+        self._sync_timer()
 
     def switch(self, pool):
         """Make another pool's session live; only between quizzes, never mid-question."""
         if self.game.state not in (LOBBY, FINISHED):
             raise GameError("busy", "A quiz is running: show the final results or reset it first.")
-        self.commit()
+        self.flush()
         self.game = open_game(self.store, pool, self.config)
+        self.conflicts.clear()
         self._cancel_timer()
         self._close_students(CLOSE_SWITCHED, "another quiz is live now")
         instructors, self.instructors = self.instructors, set()
         for connection in instructors:
             connection.close(CLOSE_SWITCHED, "another quiz is live now")
         self._resume()
+        log(f"switched to {pool.source} (session {pool.session_id})")
 
     def stop(self):
-        if self._writer is not None:
-            self._writer.kill()
-        self.commit()
+        for worker in self._workers:
+            worker.kill()
+        self.flush(wait=False)
 
     def socket_count(self):
         return len(self.instructors) + sum(len(c) for c in self.students.values())
 
-    # -- storing, then telling
+    # -- the write path: enqueue → (writer) store → ack → announce
 
-    def commit(self, steps=()):
-        """Store what waits (joins, answers) and these steps in one transaction,
-        then announce. Nobody hears of anything before it is on disk."""
-        rows, self._unsaved = self._unsaved, []
-        players, self._unsaved_players = self._unsaved_players, {}
-        acks, self._acks = self._acks, []
-        batch, self._batch = self._batch, gevent.event.AsyncResult()
-        if not (rows or players or acks or steps):
-            batch.set(True)
-            return True
-        game = self.game
-        try:
-            with self.store.atomic():
-                for player in players.values():
-                    self.store.save_participant(game.sid, player)
-                if rows:
-                    self.store.save_submissions(game.sid, rows)
-                for step in steps:
-                    if isinstance(step, (Opened, Closed)):
-                        self.store.save_event(game.sid, step.event)
-                    if isinstance(step, Closed):
-                        self.store.save_submissions(game.sid, step.missed)
-                if steps:
-                    ended = next((s.at_ms for s in steps if isinstance(s, Ended)), None)
-                    self.store.save_session_state(game.sid, game.state, game.current_idx, ended)
-        except StorageError as exc:
-            self._storage_failed(exc, acks)
-            batch.set_exception(exc)
-            return False
-        for submission in rows:
-            submission.durable = True
-        batch.set(True)
-        for connection, submission in acks:
-            connection.send_message(msg_ack(submission))
+    def _enqueue(self, item, wait=False):
+        self._queue.append(item)
+        if item.is_step:
+            self._steps_queued += 1
+        self._wanted.set()
+        if wait:
+            item.waiter = gevent.event.AsyncResult()
+            item.waiter.get()   # raises StorageError if it could not be stored
+        return item
+
+    def _store_change(self, change, wait=True):
+        """A player's change (join, kick, release...) → stored before the caller returns."""
+        sid, writes = self.game.sid, []
+        if change.created or change.before is not None:
+            writes.append(("save_participant", sid, copy.copy(change.player)))
+        if change.added:
+            writes.append(("save_submissions", sid, list(change.added)))
+        return self._enqueue(Item(writes, change), wait)
+
+    def _enqueue_steps(self, steps, wait=False):
+        """Steps of the game: written, then announced in the order they were decided."""
+        if not steps:
+            return
+        game, sid, writes = self.game, self.game.sid, []
         for step in steps:
-            self._announce(step)
-        if rows or players:
-            self._update_projector(lobby=bool(players))
-        return True
-
-    def _storage_failed(self, exc, acks):
-        """Memory ran ahead of the disk: go back to what the disk has, and say so."""
-        log(f"STORAGE FAILED: {exc}")
-        error = msg_error("storage_failed", "The server could not save this. Tell the teacher.")
-        for connection, _ in acks:
-            connection.send_message(error)
-        game = self.game
-        self.game = Game.restore(game.pool, self.store.session_rows(game.sid),
-                                 game.max_participants)
-        for connection in self.instructors:
-            connection.send_message(msg_error("storage_failed", str(exc)))
-        gevent.spawn_later(STORAGE_RETRY_S, self._resume)   # a timer's close is tried again
-
-    def _save_now(self, players, missed=()):
-        for player in players:
-            self._unsaved_players[player.student_id] = player
-        self._unsaved.extend(missed)
-        if not self.commit():
-            raise StorageError("The server could not save this; see its log.")
+            if isinstance(step, Reopened):
+                writes.append(("delete_submissions", sid, step.lifted))
+            if hasattr(step, "event"):
+                writes.append(("save_event", sid, copy.copy(step.event)))
+            if isinstance(step, Closed):
+                writes.append(("save_submissions", sid, step.missed))
+        ended = next((s.at_ms for s in steps if isinstance(s, Ended)), None)
+        writes.append(("save_session_state", sid, game.state, game.current_idx, ended))
+        item = Item(writes, announce=[self._announcer(step) for step in steps], is_step=True)
+        self._enqueue(item, wait)
 
     def _writer_loop(self):
         while True:
-            self._commit_wanted.wait()
-            self._commit_wanted.clear()
-            gevent.sleep(0)   # let the rest of a burst join this commit: one fsync for all
+            self._wanted.wait()
+            self._wanted.clear()
+            gevent.sleep(0)   # let the rest of a burst join this batch: one fsync for all
+            self._write(self._take())
+
+    def _take(self):
+        batch, self._queue = self._queue, []
+        return batch
+
+    def _write(self, batch):
+        if not batch:
+            return
+        try:
+            failed = self.store.write([item.writes for item in batch])
+        except Exception as exc:   # the transaction as a whole: nothing of it is on disk
+            self._lost(batch, exc)
+            return
+        if any(batch[i].is_step or batch[i].change is None for i in failed):
+            self._lost(batch, failed[min(failed)])   # memory and disk disagree on the game itself
+            return
+        for index, item in enumerate(batch):
             try:
-                self.commit()
-            except Exception as exc:  # keep the writer alive whatever happens
-                log(f"writer: {exc!r}")
+                if index in failed:
+                    self._failed(item, failed[index])
+                else:
+                    self._stored(item)
+            except Exception as exc:   # telling one item must not stop the others
+                log(f"after storing: {exc!r}")
+        self._steps_written += sum(item.is_step for item in batch)
+        self._wake_settlers()
+
+    def _stored(self, item):
+        for submission in item.submissions():
+            submission.durable = True
+        if item.waiter is not None:
+            item.waiter.set(True)
+        for connection, submission in item.acks:
+            connection.send_message(msg_ack(submission) if submission.durable else STORAGE_ERROR)
+        for announce in item.announce:
+            announce()
+        if item.change is not None:
+            self._update_projector(lobby=item.change.before is not None or item.change.created)
+
+    def _failed(self, item, exc):
+        """One item could not be stored: undo it in memory; only its sender hears."""
+        log(f"could not store one change, undone: {exc!r}")
+        self.game.undo(item.change)
+        if item.waiter is not None:
+            item.waiter.set_exception(StorageError("The server could not save this; try again."))
+        for connection, _ in item.acks:
+            connection.send_message(STORAGE_ERROR)
+
+    def _lost(self, batch, exc):
+        """The disk took nothing: go back to what it has, and tell whoever waited."""
+        log(f"STORAGE FAILED: {exc}")
+        batch = batch + self._take()   # what queued meanwhile was built on the lost changes
+        error = StorageError(f"The server could not save this ({exc}); try again.")
+        for item in batch:
+            if item.waiter is not None:
+                item.waiter.set_exception(error)
+            for connection, _ in item.acks:
+                connection.send_message(STORAGE_ERROR)
+        game = self.game
+        self.game = Game.restore(game.pool, self.store.session_rows(game.sid),
+                                 game.max_participants)
+        self._steps_written += sum(item.is_step for item in batch)
+        self._wake_settlers()
+        self._to_instructors(frame(msg_error("storage_failed", str(exc))))
+        self._cancel_timer()
+        gevent.spawn_later(STORAGE_RETRY_S, self._resume)   # a timer's close is tried again
+
+    def _wake_settlers(self):
+        done, self._steps_done = self._steps_done, gevent.event.Event()
+        done.set()
+
+    def settle(self):
+        """Wait until every step of the game decided so far is on disk and told, so a
+        snapshot never shows what the disk does not have."""
+        while self._steps_written < self._steps_queued:
+            self._steps_done.wait()
+
+    def flush(self, wait=True):
+        """Everything queued, written now (switching quizzes, stopping)."""
+        if wait:
+            self.settle()
+        self._write(self._take())
 
     # -- announcing
 
@@ -1506,40 +2201,69 @@ class Hub:
             for connection in connections:
                 connection.send(data)
 
+    def _to_everyone(self, data):
+        self._to_students(data)
+        self._to_instructors(data)
+
     def _to_each_player(self, personalised, personal_fields):
-        """One ranking pass, one shared encode, a few fields spliced in per student."""
+        """One shared encode, a few fields spliced in per student."""
         game = self.game
         for student_id, connections in self.students.items():
             player = game.participants.get(student_id)
             if player is None or not connections:
                 continue
-            data = personalised.frame_for(personal_fields(player, game.rank_of(student_id)))
+            data = personalised.frame_for(personal_fields(player))
             for connection in connections:
                 connection.send(data)
 
-    def _announce(self, step):
+    def _announcer(self, step):
+        """What to tell of a step once it is on disk, taken now: by then the
+        game may have moved on, and each step must still say its own part."""
         game = self.game
-        if isinstance(step, Opened):
-            data = frame(msg_question_open(game, now_ms()))
-            self._to_students(data)
-            self._to_instructors(data)
-            self._to_instructors(frame(msg_histogram(game)))
-            self._arm_timer(step.event)
-        elif isinstance(step, Closed):
-            self._cancel_timer()
+        if isinstance(step, (Opened, Retimed, Reopened)):
+            event = copy.copy(step.event)
+            state = frame(msg_state(game))
+
+            def announce():
+                if not isinstance(step, Opened):
+                    self._to_everyone(state)
+                self._to_everyone(frame(msg_question_open(game, event, now_ms())))
+                if not isinstance(step, Retimed):
+                    self._to_instructors(frame(msg_histogram(game)))
+                if isinstance(step, Reopened):
+                    self._ack_answers(event.question_idx)
+                self._sync_timer()
+            return announce
+        ranked = game.ranking()
+        ranks = {p.student_id: rank for rank, p in ranked}
+        board = frame(msg_leaderboard(ranked))
+        if isinstance(step, Closed):
             idx = step.event.question_idx
-            ranked = game.ranking()
             reveal = Personalised(msg_reveal(game, idx, ranked))
-            self._to_each_player(reveal, lambda p, rank: reveal_for(p, idx, rank))
-            self._to_instructors(reveal.shared_frame)
-            self._to_instructors(frame(msg_leaderboard(ranked)))
-        elif isinstance(step, Ended):
-            ranked = game.ranking()
-            ended = Personalised(msg_ended(game, ranked))
-            self._to_each_player(ended, ended_for)
+
+            def announce():
+                self._sync_timer()
+                self._to_each_player(reveal, lambda p: reveal_for(p, idx, ranks.get(p.student_id)))
+                self._to_instructors(reveal.shared_frame)
+                self._to_instructors(board)
+            return announce
+        ended = Personalised(msg_ended(game, ranked))
+
+        def announce():
+            self._to_each_player(ended, lambda p: ended_for(p, ranks.get(p.student_id)))
             self._to_instructors(ended.shared_frame)
-            self._to_instructors(frame(msg_leaderboard(ranked)))
+            self._to_instructors(board)
             self._export()
+        return announce
+
+    def _ack_answers(self, idx):
+        """After a reopen, each phone that had answered is told its answer stands."""
+        for student_id, connections in self.students.items():
+            player = self.game.participants.get(student_id)
+            submission = player.answers.get(idx) if player else None
+            if submission is not None and submission.durable:
+                for connection in connections:
+                    connection.send_message(msg_ack(submission))
 
     def _export(self):
         """With --export-dir, the results also go to that folder (a USB stick),
@@ -1581,18 +2305,31 @@ class Hub:
         game = self.game
         if self._lobby_changed:
             self._lobby_changed = False
-            self._to_instructors(frame(msg_lobby(game)))
+            self._to_instructors(frame(msg_lobby(game, self.conflicts)))
         if game.state == OPEN:
             self._to_instructors(frame(msg_histogram(game)))
-            if game.all_answered(self.students):
-                self.commit(game.close_question(now_ms()))
+            if game.all_answered(self._present()):
+                self._enqueue_steps(game.close_question(now_ms()))
+
+    def _present(self):
+        """Students connected now, or only just gone: a phone reconnecting after a
+        Wi-Fi blip must not find its question closed early without it."""
+        cutoff = time.monotonic() - EARLY_CLOSE_GRACE_S
+        for student_id in [s for s, at in self.gone.items() if at < cutoff]:
+            del self.gone[student_id]
+        return set(self.students) | set(self.gone)
 
     # -- the question timer
 
-    def _arm_timer(self, event):
-        self._cancel_timer()
-        delay = max(0.0, (event.deadline_ms - now_ms()) / 1000)
-        self._timer = gevent.spawn_later(delay, self._deadline_reached, event.question_idx)
+    def _sync_timer(self):
+        """The timer follows the game: armed for the open, running question only."""
+        game = self.game
+        if game.state == OPEN and not game.current_event.paused:
+            self._cancel_timer()
+            delay = max(0.0, (game.current_event.deadline_ms - now_ms()) / 1000)
+            self._timer = gevent.spawn_later(delay, self._deadline_reached, game.current_idx)
+        else:
+            self._cancel_timer()
 
     def _cancel_timer(self):
         timer, self._timer = self._timer, None
@@ -1602,22 +2339,31 @@ class Hub:
     def _deadline_reached(self, idx):
         self._timer = None
         game, at = self.game, now_ms()
-        if game.state == OPEN and game.current_idx == idx and at < game.current_event.deadline_ms:
-            self._arm_timer(game.current_event)   # woke a moment early
+        if game.state == OPEN and game.current_idx == idx and not game.paused and \
+                at < game.current_event.deadline_ms:
+            self._sync_timer()   # woke a moment early
             return
-        self.commit(game.expire(idx, at))
+        self._enqueue_steps(game.expire(idx, at))
 
     # -- what people do
 
-    def join(self, student_id, name):
+    def join(self, student_id, name, device=None):
         """Join (or rejoin); returns once the player is on disk, in a group commit."""
-        player, is_new, missed = self.game.join(student_id, name, now_ms())
-        self._unsaved_players[student_id] = player
-        self._unsaved.extend(missed)
-        batch = self._batch
-        self._commit_wanted.set()
-        batch.get()   # raises StorageError if it could not be stored
-        return player
+        try:
+            change = self.game.join(student_id, name, now_ms(), device, secrets.token_urlsafe(12))
+        except GameError as exc:
+            if exc.code == "id_in_use":
+                self._note_conflict(student_id, name)
+            raise
+        self._store_change(change)
+        return change.player
+
+    def _note_conflict(self, student_id, name):
+        player = self.game.participants[student_id]
+        self.conflicts.append({"student_id": student_id, "name": name,
+                               "current_name": player.name, "at_ms": now_ms()})
+        log(f"a second device tried to join as {student_id!r} ({name!r})")
+        self._update_projector(lobby=True)
 
     def submit(self, connection, message):
         submission, is_new = self.game.submit(connection.student_id, message.get("question_idx"),
@@ -1625,42 +2371,44 @@ class Hub:
         if submission.durable:
             connection.send_message(msg_ack(submission))
             return
-        if is_new:
-            self._unsaved.append(submission)
-        self._acks.append((connection, submission))
-        self._commit_wanted.set()
+        player = self.game.participants[connection.student_id]
+        writes = [("save_submissions", self.game.sid, [submission])] if is_new else []
+        change = PlayerChange(player, added=[submission]) if is_new else None
+        self._enqueue(Item(writes, change, acks=[(connection, submission)]))
 
     def run(self, command, **args):
-        """The teacher's commands that move the game."""
+        """The teacher's commands that move the game; returns once they are on disk."""
         game, at = self.game, now_ms()
-        if command == "next":
-            steps = game.next(at, args.get("seen_idx", ...))
-        elif command == "open_question":
-            steps = game.open_question(args.get("question_idx"), at, args.get("time_limit"))
-        elif command == "close_question":
-            steps = game.close_question(at)
-        elif command == "end_session":
-            steps = game.end(at)
-        else:
-            raise ValueError(command)
-        self.commit(steps)
+        moves = {
+            "next": lambda: game.next(at, args.get("seen_idx", ...)),
+            "open_question": lambda: game.open_question(args.get("question_idx"), at,
+                                                        args.get("time_limit")),
+            "close_question": lambda: game.close_question(at, args.get("seen_idx", ...)),
+            "end_session": lambda: game.end(at),
+            "pause": lambda: game.pause(at),
+            "resume": lambda: game.resume(at),
+            "add_time": lambda: game.add_time(args.get("seconds"), at),
+            "reopen": lambda: game.reopen(args.get("question_idx"), at),
+        }
+        self._enqueue_steps(moves[command](), wait=True)
 
     def reset(self):
         """Wipe players and answers, back to the lobby; phones must join again."""
-        self.commit()   # waiting joins and answers are answered first, then wiped
-        with self.store.atomic():
-            self.store.wipe_session(self.game.sid)
-        self._cancel_timer()
+        sid = self.game.sid
         self.game.reset()
+        self.conflicts.clear()
+        self._enqueue(Item([("wipe_session", sid)], is_step=True), wait=True)
+        self._cancel_timer()
         self._adopt_edited_pool()
         self._close_students(CLOSE_RESET, "the teacher reset the quiz")
         for connection in self.instructors:
             self._send_instructor_snapshot(connection)
+        log(f"session {sid} reset by the teacher")
 
-    def _close_students(self, code, reason):
-        students, self.students = self.students, {}
-        for connections in students.values():
-            for connection in connections:
+    def _close_students(self, code, reason, student_ids=None):
+        targets = list(self.students) if student_ids is None else student_ids
+        for student_id in targets:
+            for connection in self.students.pop(student_id, ()):
                 connection.close(code, reason)
 
     def _adopt_edited_pool(self):
@@ -1675,24 +2423,35 @@ class Hub:
             log(f"{pool.source}: the edited questions are live now")
 
     def kick(self, student_id):
-        player = self.game.kick(student_id)
-        self._save_now([player])
-        for connection in self.students.pop(student_id, ()):
-            connection.close(CLOSE_KICKED, "removed by the teacher")
+        self._store_change(self.game.kick(student_id))
+        self._close_students(CLOSE_KICKED, "removed by the teacher", [student_id])
         if self.game.state in (CLOSED, FINISHED):
             self._to_instructors(frame(msg_leaderboard(self.game.ranking())))
+        log(f"{student_id!r} removed by the teacher")
 
     def readmit(self, student_id):
-        player, missed = self.game.readmit(student_id, now_ms())
-        self._save_now([player], missed)
+        self._store_change(self.game.readmit(student_id, now_ms()))
+        log(f"{student_id!r} let back in by the teacher")
+
+    def release(self, student_id):
+        """Let another device take this id: the old one is sent away (4005)."""
+        self._store_change(self.game.release(student_id))
+        self._close_students(CLOSE_REPLACED, "this student id is used on another device now",
+                             [student_id])
+        for attempt in [c for c in self.conflicts if c["student_id"] == student_id]:
+            self.conflicts.remove(attempt)
+        self._update_projector(lobby=True)
+        log(f"{student_id!r} released to another device by the teacher")
 
     # -- sockets
 
     def serve_socket(self, ws, role, student_id=None):
         """Attach a socket, send it where the class is, and read it until it ends."""
         connection = Connection(ws, role, student_id)
+        self.settle()
         if role == "student":
             self.students.setdefault(student_id, set()).add(connection)
+            self.gone.pop(student_id, None)
             self._send_student_snapshot(connection)
         else:
             self.instructors.add(connection)
@@ -1713,12 +2472,31 @@ class Hub:
         connection.stop()
         if connection.role == "student":
             connections = self.students.get(connection.student_id)
-            if connections is not None:
+            if connections is not None and connection in connections:
                 connections.discard(connection)
                 if not connections:
                     del self.students[connection.student_id]
+                    self.gone[connection.student_id] = time.monotonic()
+                    if self.game.state == OPEN:   # an early close may be due once its grace is over
+                        gevent.spawn_later(EARLY_CLOSE_GRACE_S + 0.1, self._update_projector)
         else:
             self.instructors.discard(connection)
+
+    def _watch_sockets(self):
+        """Heartbeat: a socket that has said nothing for a while is pinged (its
+        pong is an answer), and one silent for longer is dropped: a half-open
+        Wi-Fi link never says goodbye."""
+        ping = encode_frame(b"", WebSocket.OPCODE_PING)
+        while True:
+            gevent.sleep(SILENCE_PING_S / 2)
+            now = time.monotonic()
+            everyone = list(self.instructors) + [c for cs in self.students.values() for c in cs]
+            for connection in everyone:
+                silent = now - connection.heard
+                if silent > SILENCE_DROP_S:
+                    connection.abort()
+                elif silent > SILENCE_PING_S:
+                    connection.send(ping)
 
     def _send_student_snapshot(self, connection):
         game = self.game
@@ -1728,13 +2506,12 @@ class Hub:
                         "total_score": player.total}
         connection.send_message(state)
         if game.state == OPEN:
-            connection.send_message(msg_question_open(game, now_ms()))
+            connection.send_message(msg_question_open(game, game.current_event, now_ms()))
             submission = player.answers.get(game.current_idx)
             if submission is not None and submission.durable:
                 connection.send_message(msg_ack(submission))
-            elif submission is not None:
-                self._acks.append((connection, submission))
-                self._commit_wanted.set()
+            elif submission is not None:   # acknowledged once it is on disk
+                self._enqueue(Item([], acks=[(connection, submission)]))
         elif game.state in (CLOSED, FINISHED):
             ranked = game.ranking()
             rank = game.rank_of(player.student_id)
@@ -1747,9 +2524,9 @@ class Hub:
     def _send_instructor_snapshot(self, connection):
         game = self.game
         connection.send_message(msg_state(game))
-        connection.send_message(msg_lobby(game))
+        connection.send_message(msg_lobby(game, self.conflicts))
         if game.state == OPEN:
-            connection.send_message(msg_question_open(game, now_ms()))
+            connection.send_message(msg_question_open(game, game.current_event, now_ms()))
             connection.send_message(msg_histogram(game))
         elif game.state in (CLOSED, FINISHED):
             ranked = game.ranking()
@@ -1761,7 +2538,10 @@ class Hub:
 
     def receive(self, connection, text):
         """One frame from a socket: a bad one gets an error and stores nothing."""
-        if not isinstance(text, str) or len(text.encode()) > MAX_FRAME_BYTES:
+        if text == PING_TEXT:   # the pages' heartbeat, every few seconds: no parsing
+            connection.send(PONG_FRAME)
+            return
+        if not isinstance(text, str) or len(text.encode(errors="replace")) > MAX_FRAME_BYTES:
             connection.send_message(msg_error(
                 "bad_message", f"send one JSON object in a text frame of at most {MAX_FRAME_BYTES} bytes"))
             return
@@ -1771,6 +2551,10 @@ class Hub:
             message = None
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             connection.send_message(msg_error("bad_message", 'expected a JSON object with a "type"'))
+            return
+        if not storable(message):
+            connection.send_message(msg_error("bad_message", "the frame contains text that is "
+                                                             "not valid Unicode"))
             return
         kind = message["type"]
         actions = STUDENT_ACTIONS if connection.role == "student" else INSTRUCTOR_ACTIONS
@@ -1782,12 +2566,16 @@ class Hub:
         except GameError as exc:
             connection.send_message(msg_error(exc.code, exc.message))
         except StorageError as exc:
-            log(f"STORAGE FAILED: {exc}")
             connection.send_message(msg_error("storage_failed", str(exc)))
 
 
+PING_TEXT = '{"type":"ping"}'
+PONG_FRAME = frame({"type": "pong"})
+STORAGE_ERROR = msg_error("storage_failed", "The server could not save your answer: send it again.")
+
+
 def _pong(hub, connection, message):
-    connection.send_message({"type": "pong"})
+    connection.send(PONG_FRAME)
 
 
 def _student_id_of(message):
@@ -1807,11 +2595,17 @@ INSTRUCTOR_ACTIONS = {
     "next": lambda hub, c, m: hub.run("next", seen_idx=m.get("current_question_idx", ...)),
     "open_question": lambda hub, c, m: hub.run("open_question", question_idx=m.get("question_idx"),
                                                time_limit=m.get("time_limit")),
-    "close_question": lambda hub, c, m: hub.run("close_question"),
+    "close_question": lambda hub, c, m: hub.run("close_question",
+                                                seen_idx=m.get("question_idx", ...)),
     "end_session": lambda hub, c, m: hub.run("end_session"),
+    "pause": lambda hub, c, m: hub.run("pause"),
+    "resume": lambda hub, c, m: hub.run("resume"),
+    "add_time": lambda hub, c, m: hub.run("add_time", seconds=m.get("seconds")),
+    "reopen": lambda hub, c, m: hub.run("reopen", question_idx=m.get("question_idx")),
     "reset": lambda hub, c, m: hub.reset(),
     "kick": lambda hub, c, m: hub.kick(_student_id_of(m)),
     "readmit": lambda hub, c, m: hub.readmit(_student_id_of(m)),
+    "release": lambda hub, c, m: hub.release(_student_id_of(m)),
 }
 
 
@@ -1829,7 +2623,8 @@ def invalid_pool(exc: PoolInvalid):
 
 
 GAME_ERROR_STATUS = {"kicked": 403, "not_joined": 401, "session_full": 503,
-                     "unknown_student": 404, "finished": 409, "not_open": 409, "busy": 409}
+                     "unknown_student": 404, "finished": 409, "not_open": 409, "busy": 409,
+                     "id_in_use": 409}
 
 
 class Signer:
@@ -1896,10 +2691,14 @@ def _cookie_header(name, value, max_age, same_site="Lax"):
     return f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite={same_site}"
 
 
-def read_json_body():
-    """The request's JSON object; only JSON, so a cross-site form cannot post here."""
+def read_json_body(optional=False):
+    """The request's JSON object; only JSON, so a cross-site form cannot post here.
+
+    optional: the route takes no body, and an empty one with no Content-Type is {}."""
     request = bottle.request
     content_type = (request.environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if optional and not content_type and not request.environ.get("CONTENT_LENGTH", "0").strip("0"):
+        return {}
     if content_type != "application/json":
         raise ApiError(415, "bad_request", "send JSON with Content-Type: application/json")
     if request.content_length > MAX_BODY_BYTES:
@@ -1914,6 +2713,9 @@ def read_json_body():
         raise ApiError(400, "bad_json", "the body is not valid JSON")
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", "the body must be a JSON object")
+    if not storable(data):
+        raise ApiError(400, "bad_text", "the body contains text that is not valid Unicode "
+                                        "(a lone surrogate)")
     return data
 
 
@@ -1952,22 +2754,36 @@ class Site:
         return bottle.request.environ.get("REMOTE_ADDR", "")
 
     def student(self):
-        """The (sid, student_id) of the identity cookie, or None."""
+        """The (sid, student_id, device key) of the identity cookie, or None."""
         payload = self.signer.unsign("student", bottle.request.get_cookie(STUDENT_COOKIE))
         if payload is None:
             return None
         with contextlib.suppress(ValueError, TypeError):
-            sid, student_id = json.loads(payload)
-            return sid, student_id
+            sid, student_id, *device = json.loads(payload)
+            if isinstance(sid, str) and isinstance(student_id, str):
+                return sid, student_id, (device or [""])[0]   # cookies before 1.1 had no key
         return None
 
-    def live_player(self):
-        """The cookie's participant of the live session (kicked ones included), or None."""
+    def cookie_player(self):
+        """→ (the cookie's participant of the live session, or None; why it may not
+        play: None, "kicked" or "replaced" when the teacher let another device in)."""
         identity = self.student()
         game = self.hub.game
         if identity is None or identity[0] != game.sid:
-            return None
-        return game.participants.get(identity[1])
+            return None, None
+        player = game.participants.get(identity[1])
+        if player is None:
+            return None, None
+        if player.kicked:
+            return player, "kicked"
+        if player.released or player.device != identity[2]:
+            return player, "replaced"
+        return player, None
+
+    def live_player(self):
+        """The participant this phone plays as, or None."""
+        player, refused = self.cookie_player()
+        return None if refused else player
 
     def is_admin(self):
         payload = self.signer.unsign(self.admin_purpose, bottle.request.get_cookie(ADMIN_COOKIE))
@@ -2049,18 +2865,25 @@ def make_app(site: Site) -> bottle.Bottle:
                            "That quiz is not running any more; reload the page to join the current one.")
         student_id = clean_student_id(body.get("student_id"))
         name = clean_name(body.get("name"))
+        own, refused = site.cookie_player()
+        if refused == "kicked":   # under any id: a removed phone stays out
+            raise ApiError(403, "kicked", "The teacher removed you from this quiz.")
         site.joins.record(address)
-        player = hub.join(student_id, name)
-        token = site.signer.sign("student", dumps([sid, student_id]))
+        identity = site.student()
+        device = identity[2] if own is not None and own.student_id == student_id else None
+        player = hub.join(student_id, name, device)
+        token = site.signer.sign("student", dumps([sid, student_id, player.device]))
         return _json_response(200, {"ok": True, "sid": sid, "student_id": student_id,
                                     "name": player.name},
                               {"Set-Cookie": _cookie_header(STUDENT_COOKIE, token, COOKIE_MAX_AGE_S)})
 
     @app.get("/api/me")
     def me():
-        player = site.live_player()
-        if player is not None and player.kicked:
+        player, refused = site.cookie_player()
+        if refused == "kicked":
             raise ApiError(403, "kicked", "The teacher removed you from this quiz.")
+        if refused == "replaced":
+            raise ApiError(409, "replaced", "Your student id is playing on another device now.")
         if player is None:
             raise ApiError(401, "not_joined", "Join the quiz first.")
         rank = hub.game.rank_of(player.student_id)
@@ -2076,7 +2899,7 @@ def make_app(site: Site) -> bottle.Bottle:
     @app.get("/api/stats")
     def stats():
         player = site.live_player()
-        if not site.is_admin() and (player is None or player.kicked):
+        if not site.is_admin() and player is None:
             raise ApiError(401, "unauthorized", "Join the quiz or log in as the teacher.")
         game = hub.game
         raw = request.query.get("question_idx")
@@ -2094,18 +2917,20 @@ def make_app(site: Site) -> bottle.Bottle:
                                f"question_idx must be 0 to {game.question_count - 1}")
         ranked = game.ranking()
         body = game.question_stats(idx) | {"top5": top5(ranked)}
-        if player is not None and not player.kicked:
+        if player is not None:
             body["your_rank"] = game.rank_of(player.student_id)
         return _json_response(200, body)
 
     @app.route("/ws/student/<sid>")
     def student_socket(sid):
         ws = _websocket()
-        player = site.live_player()
+        player, refused = site.cookie_player()
         if player is None or sid != hub.game.sid:
             return _refuse(ws, CLOSE_UNAUTHORIZED, "join the quiz first")
-        if player.kicked:
+        if refused == "kicked":
             return _refuse(ws, CLOSE_KICKED, "removed by the teacher")
+        if refused == "replaced":
+            return _refuse(ws, CLOSE_REPLACED, "this student id is used on another device now")
         hub.serve_socket(ws, "student", player.student_id)
         return ""
 
@@ -2135,6 +2960,7 @@ def make_app(site: Site) -> bottle.Bottle:
 
     @app.post("/admin/logout")
     def logout():
+        read_json_body(optional=True)
         return _json_response(200, {"ok": True}, {
             "Set-Cookie": _cookie_header(ADMIN_COOKIE, "", 0, "Strict")})
 
@@ -2152,7 +2978,7 @@ def make_app(site: Site) -> bottle.Bottle:
     @app.post("/admin/api/reset")
     def admin_reset():
         site.require_admin()
-        read_json_body()
+        read_json_body(optional=True)
         hub.reset()
         return _json_response(200, {"ok": True, "state": hub.game.state})
 
@@ -2204,8 +3030,8 @@ def make_app(site: Site) -> bottle.Bottle:
         except PoolInvalid as exc:
             raise invalid_pool(exc)
         except FileExistsError:
-            raise ApiError(409, "exists", f"{body.get('filename')} already exists; "
-                                          "send \"replace\": true to overwrite it.")
+            raise ApiError(409, "exists", f"A quiz file named {body.get('filename')} is already "
+                                          "on this box. Replace it?")
         except OSError as exc:
             raise ApiError(500, "cannot_save", f"Could not save the pool: {exc.strerror}")
         return _json_response(200, {"ok": True, "file": body["filename"], "title": pool.title,
@@ -2295,16 +3121,20 @@ def lan_address():
 
 
 def base_url(config):
-    """http://address[:port] for the QR code and the printed links; never loopback if avoidable."""
+    """http://address[:port] for the QR code and the printed links: an address a
+    phone can reach. Listening on every address, that is the LAN one; listening
+    on loopback only, nothing else could be reached, so it is what is shown."""
     if config.public_url:
         return config.public_url
     host = config.host
-    if host in ("", "0.0.0.0", "::") or host.startswith("127.") or host in ("localhost", "::1"):
+    if host in ("", "0.0.0.0", "::"):
         host = lan_address()
         if host is None and os.path.exists("/run/avahi-daemon/pid"):
             host = f"{socket.gethostname()}.local"
         if host is None:
             host = "127.0.0.1"   # no network at all: only this machine can join
+    elif ":" in host:
+        host = f"[{host}]"
     return f"http://{host}" + ("" if config.port == 80 else f":{config.port}")
 
 

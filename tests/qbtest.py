@@ -134,7 +134,7 @@ class Model:
         header = ["rank", "student_id", "name", "total_score", "correct", "answered"]
         for n in range(1, len(self.questions) + 1):
             header += [f"q{n}_answer", f"q{n}_correct", f"q{n}_score", f"q{n}_ms"]
-        return header
+        return header + ["status"]   # part 2: "removed" for a student the teacher removed
 
     def csv_rows(self):
         rows = []
@@ -148,7 +148,7 @@ class Model:
                     row += ["", 0, 0, ""]
                 else:
                     row += [a["answer"], int(a["correct"]), a["score"], a["elapsed_ms"]]
-            rows.append([csv_cell(c) for c in row])
+            rows.append([csv_cell(c) for c in row] + [""])
         return rows
 
 

@@ -200,15 +200,14 @@ def test_state_directory_holds_database_secret_password_and_seeded_pools(tmp_pat
         server.stop()
 
 
-def test_join_address_is_reachable_from_the_network(server, monkeypatch):
+def test_join_address_of_a_server_on_loopback_only_is_loopback(server):
+    """Listening on 127.0.0.1 only, the LAN address would not answer: the QR code
+    and the printed link show the address that does (issue 9)."""
     admin = server.admin_cookie()
     join_url = server.json("GET", "/admin/api/state", cookie=admin)[1]["join_url"]
-    lan = quizbox.lan_address()
-    if lan is None:
-        pytest.skip("this machine has no LAN address")
-    assert join_url == f"http://{lan}:{server.port}/?sid=bio101"
-    assert not lan.startswith("127.")
-    assert "127.0.0.1" not in server.log().split("Students:")[1].split("\n")[0]
+    assert join_url == f"http://127.0.0.1:{server.port}/?sid=bio101"
+    assert f"http://127.0.0.1:{server.port}/?sid=bio101" in \
+        server.log().split("Students:")[1].split("\n")[0]
 
 
 def test_join_address_rules():
@@ -221,6 +220,10 @@ def test_join_address_rules():
         assert quizbox.base_url(config) == "http://192.168.4.1:8080"
         config.host = "10.0.0.7"   # bound to one address: that one
         assert quizbox.base_url(config) == "http://10.0.0.7:8080"
+        config.host = "127.0.0.1"  # loopback only: nothing else could answer
+        assert quizbox.base_url(config) == "http://127.0.0.1:8080"
+        config.host = "::1"
+        assert quizbox.base_url(config) == "http://[::1]:8080"
         config.public_url = "http://quiz.school.example"
         assert quizbox.base_url(config) == "http://quiz.school.example"
     finally:

@@ -22,6 +22,17 @@ from quizbox import GameError  # noqa: E402
 T0 = 1_700_000_000_000   # an epoch-ms "now" for the whole file
 
 
+def score(pool, question, answer, elapsed, limit, streak):
+    """(points, right) for one answer, through the contract's grade and score rules."""
+    share, right = quizbox.grade(question, answer)
+    return quizbox.score_answer(pool, question, share, right, elapsed, limit, streak), right
+
+
+def joined(change):
+    """A join's PlayerChange as (player, is_new, missed submissions)."""
+    return change.player, change.created, change.added
+
+
 # Helpers #####################################################################
 
 def pool_doc(**overrides):
@@ -300,20 +311,20 @@ def test_expire_closes_only_at_the_deadline_of_the_open_question():
 def test_speed_score(elapsed, limit, expected):
     pool = make_pool()
     question = pool.questions[0]
-    assert quizbox.score_answer(pool, question, "B", elapsed, limit, 0) == (expected, True)
+    assert score(pool, question, "B", elapsed, limit, 0) == (expected, True)
 
 
 @pytest.mark.parametrize("elapsed", [0, 7_000, 20_000, 40_000])
 def test_flat_score(elapsed):
     pool = make_pool(score_fn="flat")
-    assert quizbox.score_answer(pool, pool.questions[0], "B", elapsed, 20_000, 0) == (1000, True)
+    assert score(pool, pool.questions[0], "B", elapsed, 20_000, 0) == (1000, True)
 
 
 @pytest.mark.parametrize("score_fn", ["speed", "flat"])
 @pytest.mark.parametrize("answer", ["A", "C", "D", None, "b"])
 def test_wrong_answer_scores_zero(score_fn, answer):
     pool = make_pool(score_fn=score_fn, streak_bonus=True)
-    assert quizbox.score_answer(pool, pool.questions[0], answer, 1_000, 20_000, 3) == (0, False)
+    assert score(pool, pool.questions[0], answer, 1_000, 20_000, 3) == (0, False)
 
 
 @pytest.mark.parametrize("score_fn", ["speed", "flat"])
@@ -322,21 +333,21 @@ def test_poll_scores_zero_for_everyone(score_fn, answer):
     pool = make_pool(score_fn=score_fn, streak_bonus=True)
     poll = pool.questions[2]
     assert poll.is_poll
-    assert quizbox.score_answer(pool, poll, answer, 0, 20_000, 4) == (0, False)
+    assert score(pool, poll, answer, 0, 20_000, 4) == (0, False)
 
 
 @pytest.mark.parametrize("streak, bonus", [(0, 0), (1, 100), (2, 200), (4, 400), (5, 500),
                                            (6, 500), (50, 500)])
 def test_streak_bonus_in_score_answer(streak, bonus):
     pool = make_pool(score_fn="flat", streak_bonus=True)
-    assert quizbox.score_answer(pool, pool.questions[0], "B", 0, 20_000, streak) \
+    assert score(pool, pool.questions[0], "B", 0, 20_000, streak) \
         == (1000 + bonus, True)
 
 
 def test_no_streak_bonus_unless_the_pool_asks():
     pool = make_pool(score_fn="flat")
     assert pool.streak_bonus is False
-    assert quizbox.score_answer(pool, pool.questions[0], "B", 0, 20_000, 6) == (1000, True)
+    assert score(pool, pool.questions[0], "B", 0, 20_000, 6) == (1000, True)
 
 
 def _play(game, answers, step_ms=2_000):
@@ -571,7 +582,7 @@ def test_late_join_gets_missed_for_closed_questions_and_can_answer_the_open_one(
     game = game_with(("s1", "Ada"))
     game.next(T0)
     game.next(T0 + 10_000)          # q0 closed, q1 open
-    player, is_new, missed = game.join("late", "Lea", T0 + 12_000)
+    player, is_new, missed = joined(game.join("late", "Lea", T0 + 12_000))
     assert is_new is True
     assert [(m.question_idx, m.status, m.score) for m in missed] == [(0, "missed", 0)]
     assert set(player.answers) == {0}
@@ -584,7 +595,7 @@ def test_late_join_gets_missed_for_closed_questions_and_can_answer_the_open_one(
 
 def test_join_in_the_lobby_has_nothing_missed():
     game = game_with()
-    player, is_new, missed = game.join("s1", "Ada", T0)
+    player, is_new, missed = joined(game.join("s1", "Ada", T0))
     assert (is_new, missed, player.answers, player.total) == (True, [], {}, 0)
 
 
@@ -604,7 +615,7 @@ def test_kick_excludes_from_players_ranking_histogram_and_later_missed():
     game.submit("s1", 0, "B", T0 + 1_000)
     game.submit("s2", 0, "C", T0 + 1_000)
     assert game.histogram(0)["C"] == 1
-    kicked = game.kick("s2")
+    kicked = game.kick("s2").player
     assert kicked.kicked and kicked.student_id == "s2"
     assert [p.student_id for p in game.players()] == ["s1"]
     assert [p.student_id for _, p in game.ranking()] == ["s1"]
@@ -633,7 +644,8 @@ def test_readmit_restores_and_fills_missed_for_questions_closed_meanwhile():
     game.kick("s2")
     game.next(T0 + 5_000)               # q0 closed (s2 kept its answer), q1 open
     game.next(T0 + 10_000)              # q1 closed while s2 was out, q2 open
-    player, missed = game.readmit("s2", T0 + 12_000)
+    change = game.readmit("s2", T0 + 12_000)
+    player, missed = change.player, change.added
     assert player is game.participants["s2"] and not player.kicked
     assert [(m.question_idx, m.status) for m in missed] == [(1, "missed")]
     assert player.answers[0].status == "submitted"        # kept, not overwritten
@@ -650,7 +662,7 @@ def test_max_participants_gives_session_full():
     assert error_code(game.join, "s3", "Cy", T0) == "session_full"
     assert len(game.participants) == 2
     # someone already in can come back even when full
-    player, is_new, _ = game.join("s1", "Ada", T0 + 1)
+    player, is_new, _ = joined(game.join("s1", "Ada", T0 + 1, device=""))   # the same phone
     assert not is_new and player.student_id == "s1"
 
 
@@ -658,7 +670,7 @@ def test_rejoin_with_the_same_id_updates_the_name_without_a_duplicate():
     game = game_with(("s1", "Ada"), ("s2", "Bo"))
     game.next(T0)
     game.submit("s1", 0, "B", T0 + 1_000)
-    player, is_new, missed = game.join("s1", "Ada L.", T0 + 2_000)
+    player, is_new, missed = joined(game.join("s1", "Ada L.", T0 + 2_000, device=""))
     assert (is_new, missed) == (False, [])
     assert player.name == "Ada L."
     assert len(game.participants) == 2
@@ -764,7 +776,7 @@ def test_reset_clears_everything():
         ("lobby", None, {}, {})
     assert game.players() == [] and game.ranking() == []
     # the kicked student may join again, and question 0 can be played again
-    player, is_new, missed = game.join("s2", "Bo", T0 + 3)
+    player, is_new, missed = joined(game.join("s2", "Bo", T0 + 3))
     assert is_new and missed == [] and player.total == 0
     assert game.next(T0 + 4)[-1].event.question_idx == 0
     assert ranking_view(game) == [(1, "s2", 0)]
@@ -800,23 +812,27 @@ def test_results_csv_header_and_ranked_rows():
     header = ["rank", "student_id", "name", "total_score", "correct", "answered"]
     for n in range(1, 5):
         header += [f"q{n}_answer", f"q{n}_correct", f"q{n}_score", f"q{n}_ms"]
-    assert rows[0] == header
+    assert rows[0] == header + ["status"]
     assert rows[1:] == [
         ["1", "s1", "Ada", "1000", "1", "2",
-         "A", "0", "0", "1000", "A", "1", "1000", "0", "", "0", "0", "", "", "0", "0", ""],
+         "A", "0", "0", "1000", "A", "1", "1000", "0", "", "0", "0", "", "", "0", "0", "", ""],
         ["2", "s2", "Bo", "875", "1", "1",
-         "B", "1", "875", "5000", "", "0", "0", "", "", "0", "0", "", "", "0", "0", ""],
+         "B", "1", "875", "5000", "", "0", "0", "", "", "0", "0", "", "", "0", "0", "", ""],
         ["3", "s3", "Cy", "0", "0", "1",
-         "", "0", "0", "", "", "0", "0", "", "B", "0", "0", "1000", "", "0", "0", ""],
+         "", "0", "0", "", "", "0", "0", "", "B", "0", "0", "1000", "", "0", "0", "", ""],
     ]
     assert "\r\n" in text
 
 
-def test_results_csv_shared_ranks_and_no_kicked_players():
+def test_results_csv_shared_ranks_and_removed_players_kept_last_with_their_answers():
     game = game_with(("s1", "Ada"), ("s2", "Bo"), ("s3", "Cy"))
+    game.next(T0)
+    game.submit("s3", 0, "B", T0 + 1_000)
     game.kick("s3")
     rows = _read_csv(quizbox.results_csv(game))
-    assert [r[:3] for r in rows[1:]] == [["1", "s1", "Ada"], ["1", "s2", "Bo"]]
+    assert [r[:3] + r[-1:] for r in rows[1:]] == [
+        ["1", "s1", "Ada", ""], ["1", "s2", "Bo", ""], ["", "s3", "Cy", "removed"]]
+    assert rows[3][6:10] == ["B", "1", "950", "1000"]   # what they answered stays
 
 
 def test_results_csv_with_nobody_is_just_the_header():
@@ -914,7 +930,7 @@ class Recorder:
             store.ensure_session(game.pool)
 
     def join(self, student_id, name, at):
-        player, _, missed = self.game.join(student_id, name, at)
+        player, _, missed = joined(self.game.join(student_id, name, at))
         with self.store.atomic():
             self.store.save_participant(self.sid, player)
             self.store.save_submissions(self.sid, missed)
@@ -926,12 +942,13 @@ class Recorder:
                 self.store.save_submissions(self.sid, [submission])
 
     def kick(self, student_id):
-        player = self.game.kick(student_id)
+        player = self.game.kick(student_id).player
         with self.store.atomic():
             self.store.save_participant(self.sid, player)
 
     def readmit(self, student_id, at):
-        player, missed = self.game.readmit(student_id, at)
+        change = self.game.readmit(student_id, at)
+        player, missed = change.player, change.added
         with self.store.atomic():
             self.store.save_participant(self.sid, player)
             self.store.save_submissions(self.sid, missed)
@@ -939,7 +956,7 @@ class Recorder:
     def steps(self, steps):
         with self.store.atomic():
             for step in steps:
-                if isinstance(step, (quizbox.Opened, quizbox.Closed)):
+                if hasattr(step, "event"):
                     self.store.save_event(self.sid, step.event)
                 if isinstance(step, quizbox.Closed):
                     self.store.save_submissions(self.sid, step.missed)

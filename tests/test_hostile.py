@@ -878,8 +878,8 @@ def test_a_kicked_student_stays_out_until_readmitted(env, figures):
     env.teacher.send_json({"type": "readmit", "student_id": "carol"})
     deadline = time.monotonic() + 5
     while True:
-        status, body, _ = server.json("POST", "/api/join", json_body={
-            "sid": SID, "student_id": "carol", "name": "Carol"})
+        status, body, _ = server.json("POST", "/api/join", cookie=cookie, json_body={
+            "sid": SID, "student_id": "carol", "name": "Carol"})   # from her own phone
         if status == 200 or time.monotonic() > deadline:
             break
         time.sleep(0.05)
@@ -907,14 +907,15 @@ def test_login_rate_limit_blocks_even_the_right_password(server_factory, figures
 def test_participant_limit_is_a_clear_503(server_factory, figures):
     server = server_factory(env={"QUIZBOX_MAX_PARTICIPANTS": "3",
                                  "QUIZBOX_JOINS_PER_MINUTE": "0"})
-    for n in range(3):
-        server.join(f"s{n}", f"Student {n}")
+    cookies = [server.join(f"s{n}", f"Student {n}") for n in range(3)]
     status, headers, body = server.request("POST", "/api/join", json_body={
         "sid": SID, "student_id": "s3", "name": "Fourth"})
     assert status == 503 and headers["Content-Type"].startswith("application/json"), body
     data = json.loads(body)
     assert data["error"] == "session_full" and "3" in data["message"], data
-    server.join("s1", "Student One Renamed")          # a rejoin still works
+    status, _, _ = server.json("POST", "/api/join", cookie=cookies[1], json_body={
+        "sid": SID, "student_id": "s1", "name": "Student One Renamed"})
+    assert status == 200                              # a rejoin from the same phone still works
     status, body, _ = server.json("POST", "/api/join", json_body={
         "sid": SID, "student_id": "s4", "name": "Fifth"})
     assert status == 503
