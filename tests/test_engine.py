@@ -832,7 +832,7 @@ def test_results_csv_shared_ranks_and_removed_players_kept_last_with_their_answe
     rows = _read_csv(quizbox.results_csv(game))
     assert [r[:3] + r[-1:] for r in rows[1:]] == [
         ["1", "s1", "Ada", ""], ["1", "s2", "Bo", ""], ["", "s3", "Cy", "removed"]]
-    assert rows[3][6:10] == ["B", "1", "950", "1000"]   # what they answered stays
+    assert rows[3][6:10] == ["B", "1", "975", "1000"]   # what they answered stays
 
 
 def test_results_csv_with_nobody_is_just_the_header():
