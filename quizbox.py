@@ -3206,32 +3206,37 @@ function lengthClass(texts, long, longer) {   // long texts get a smaller size, 
   return most > longer ? " longer" : most > long ? " long" : "";
 }
 function points(n) { return Number(n || 0).toLocaleString(); }
-async function api(method, path, body) {
-  const options = {method, headers: {}, credentials: "same-origin"};
+// A request that gives up after a while: over a dead Wi-Fi link (an old
+// keep-alive connection) a fetch would otherwise wait for minutes.
+async function api(method, path, body, timeoutMs) {
+  const stop = new AbortController(), timer = setTimeout(() => stop.abort(), timeoutMs || 8000);
+  const options = {method, headers: {}, credentials: "same-origin", signal: stop.signal};
   if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
   let response;
-  try { response = await fetch(path, options); } catch (e) { return {status: 0, data: null}; }
+  try { response = await fetch(path, options); } catch (e) { return {status: 0, data: null}; } finally { clearTimeout(timer); }
   let data = null;
   try { data = await response.json(); } catch (e) { /* not JSON */ }
   return {status: response.status, data};
 }
 function wsUrl(path) { return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path; }
-// A socket that comes back by itself (phone locked, Wi-Fi blip, server restart):
-// retries with backoff, at once when the page is shown again, and gives up on a
-// socket that has heard nothing for a while (a dead Wi-Fi never says goodbye).
-// A close code 4000..4099 is final. Before each retry stillWanted() may look
-// around (over HTTP) and answer false to stop, in case a close code got lost.
+// A socket that comes back by itself (phone locked, Wi-Fi blip, server restart).
+// Heartbeat: it pings every 2 s and the server answers; silence for 5.5 s means
+// a dead link (a phone out of range never says goodbye), so it shows
+// "reconnecting" and opens a new socket, retrying with backoff for as long as
+// the page is open. A close code 4000..4099 is final. Before each retry
+// stillWanted() may look around (over HTTP) and answer false to stop.
 function liveSocket(path, onMessage, onStatus, onFinalClose, stillWanted) {
-  let attempt = 0, socket = null, stopped = false, retry = null, heard = 0;
+  let attempt = 0, socket = null, stopped = false, retry = null, heard = 0, opened = 0;
   function open() {
     clearTimeout(retry); retry = null;
     const ws = socket = new WebSocket(wsUrl(path));
+    opened = Date.now();
     ws.onopen = () => { attempt = 0; heard = Date.now(); onStatus(true); };
     ws.onmessage = (event) => {
       heard = Date.now();
       let message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
-      onMessage(message);
+      if (message.type !== "pong") onMessage(message);
     };
     ws.onclose = (event) => {
       if (stopped || ws !== socket) return;
@@ -3241,7 +3246,7 @@ function liveSocket(path, onMessage, onStatus, onFinalClose, stillWanted) {
   }
   function later() {
     onStatus(false);
-    const delay = Math.min(10000, 500 * 2 ** attempt++) * (0.75 + Math.random() / 2);
+    const delay = Math.min(5000, 300 * 2 ** attempt++) * (0.75 + Math.random() / 2);
     retry = setTimeout(async () => {
       let wanted = true;
       if (stillWanted) { try { wanted = await stillWanted(); } catch (e) { /* keep trying */ } }
@@ -3249,16 +3254,18 @@ function liveSocket(path, onMessage, onStatus, onFinalClose, stillWanted) {
       if (wanted) open(); else { stopped = true; onStatus(true); }
     }, delay);
   }
-  function drop() {   // forget a socket that went quiet and start again
+  function drop() {   // forget a socket that went quiet (or never opened) and start again
     const old = socket; socket = null;
-    old.onclose = null; try { old.close(); } catch (e) { /* already gone */ }
+    old.onclose = old.onmessage = old.onopen = null; try { old.close(); } catch (e) { /* already gone */ }
     later();
   }
   function wake() { if (!stopped && retry) { attempt = 0; open(); } }
   setInterval(() => {
-    if (stopped || !socket || socket.readyState !== 1) return;
-    if (Date.now() - heard > 45000) drop(); else socket.send('{"type":"ping"}');
-  }, 15000);
+    if (stopped || !socket) return;
+    if (socket.readyState === 0 && Date.now() - opened > 5000) drop();
+    else if (socket.readyState === 1 && Date.now() - heard > 5500) drop();
+  }, 1000);
+  setInterval(() => { if (!stopped && socket && socket.readyState === 1) socket.send('{"type":"ping"}'); }, 2000);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) wake(); });
   window.addEventListener("online", wake);
   open();
@@ -3314,7 +3321,9 @@ label{display:block;margin:.9em 0 .3em;font-weight:700}
 .timer{width:3.6rem;height:3.6rem;font-size:1.4rem;flex:none}
 .prompt{font-size:1.35rem;font-weight:800;margin:0;overflow-wrap:break-word}
 .prompt.long{font-size:1.2rem}.prompt.longer{font-size:1.05rem}
+.qimage{display:block;max-width:100%;max-height:26vh;max-height:26dvh;object-fit:contain;margin:0 auto;border-radius:12px;background:var(--card)}
 .answers{display:grid;grid-template-columns:1fr;gap:.7rem;flex:1;grid-auto-rows:minmax(4.2rem,1fr);max-height:30rem}
+.answers.withimage{grid-auto-rows:minmax(3.2rem,1fr);flex:0 1 auto}
 @media (min-width:560px){.answers{grid-template-columns:1fr 1fr;grid-auto-rows:minmax(7rem,1fr)}}
 .answer{position:relative;text-align:left;font-size:1.2rem;justify-content:flex-start;gap:.6em;padding:.7em 1em;border-radius:16px;
 box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflow-wrap:break-word}
@@ -3325,9 +3334,24 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
 .answer .text{flex:1;min-width:0}
 .answer:disabled{opacity:1;cursor:default}
 .answer.faded{opacity:.3}
-.answer.locked{outline:5px solid var(--fg);outline-offset:3px}
+.answer.picked{outline:5px solid var(--fg);outline-offset:3px}
+.answer.locked,.answer.sending{outline:5px solid var(--fg);outline-offset:3px}
+.answer.sending{outline-style:dashed}
 .answer .tag{display:none;position:absolute;top:-.75em;right:.8em;font-size:.85rem;font-weight:800;background:var(--fg);color:var(--bg);border-radius:999px;padding:.15em .7em;white-space:nowrap}
-.answer.locked .tag{display:inline-block}
+.answer.locked .tag,.answer.sending .tag,.answer.picked .tag{display:inline-block}
+.answer .pos{display:none;font-weight:900;font-size:1.3rem;background:var(--fg);color:var(--bg);border-radius:50%;width:1.6em;height:1.6em;place-items:center;flex:none}
+.answer.placed .pos{display:grid}
+.answer.placed{opacity:.45}
+.typed{display:flex;flex-direction:column;gap:.6rem}
+.typed input[type=text]{font-size:1.4rem;padding:.7em}
+.counter{text-align:right;font-size:.9rem;margin:0}
+.bigvalue{font-size:3.2rem;font-weight:900;text-align:center;margin:0;font-variant-numeric:tabular-nums;line-height:1.1}
+input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;border:0;background:transparent}
+.range-ends{display:flex;justify-content:space-between;font-weight:700;color:var(--muted)}
+.row{display:flex;gap:.6rem;align-items:center}
+.row input{flex:1}
+.picked-line{display:flex;flex-wrap:wrap;gap:.4rem;min-height:2.4rem;align-items:center}
+.picked-line .chip{padding:.35em .7em}
 .status{min-height:1.5em;font-weight:700;text-align:center;margin:0}
 .verdict{border-radius:16px;padding:1.2rem;text-align:center;color:#fff;background:#596070}
 .verdict.right{background:var(--ok)}.verdict.wrong{background:var(--bad)}
@@ -3335,6 +3359,8 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
 .verdict .big{font-size:2rem;font-weight:900;margin:0;line-height:1.15}
 .verdict .gain{font-size:1.4rem;font-weight:800;margin:.2em 0 0}
 .chip{display:flex;align-items:center;gap:.5em;border-radius:12px;padding:.6em .9em;font-weight:700;overflow-wrap:anywhere}
+.chip.plain{background:var(--soft);color:var(--fg)}
+.chips{display:flex;flex-direction:column;gap:.4rem}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(6rem,1fr));gap:.7rem}
 .stats.three{grid-template-columns:repeat(3,minmax(0,1fr));gap:.5rem}
 .stats.three .stat b{font-size:1.5rem}
@@ -3343,7 +3369,9 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
 .stat span{color:var(--muted);font-size:.9rem}
 .explanation{margin:.7rem 0 0;overflow-wrap:anywhere}
 #reveal-chip{margin-top:.3rem}
+#reveal-yours{margin:0;font-weight:700}
 .rank-big{font-size:4rem;font-weight:900;line-height:1;margin:0;color:var(--accent)}
+.paused{background:#ffd23f;color:#1b1400;border-radius:12px;padding:.5em;text-align:center;font-weight:800}
 </style></head><body>
 <div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>Reconnecting…</span></div>
 <header class="bar"><span class="brand">quizbox</span><span id="who" class="who"></span></header>
@@ -3373,13 +3401,17 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
   <section id="question" data-screen class="hidden">
     <div class="qhead"><span id="question-number" class="qnum"></span>
       <span id="timer" class="ring timer" role="timer" aria-label="seconds left"></span></div>
+    <p id="paused" class="paused hidden" role="status">Paused by the teacher</p>
+    <img id="q-image" class="qimage hidden" alt="The question's picture">
     <p class="prompt" id="prompt"></p>
     <div class="answers" id="answers" role="group" aria-labelledby="prompt"></div>
+    <div id="typed" class="typed hidden"></div>
     <p id="answer-status" class="status" role="status" aria-live="polite"></p>
   </section>
   <section id="reveal" data-screen class="hidden">
     <div id="verdict" class="verdict" role="status"><p class="big" id="verdict-text"></p><p class="gain" id="verdict-gain"></p></div>
-    <div id="reveal-answer" class="card hidden"><div class="muted" id="reveal-answer-label">The answer</div><div id="reveal-chip"></div>
+    <p id="reveal-yours"></p>
+    <div id="reveal-answer" class="card hidden"><div class="muted" id="reveal-answer-label">The answer</div><div id="reveal-chip" class="chips"></div>
       <p id="reveal-explanation" class="explanation"></p></div>
     <div class="stats"><div class="stat"><b id="reveal-total"></b><span>points in all</span></div>
       <div class="stat"><b id="reveal-rank"></b><span id="reveal-rank-label">your rank</span></div></div>
@@ -3403,7 +3435,9 @@ box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflo
 </main>
 <script>/*JS*/
 const sid = new URLSearchParams(location.search).get("sid");
-let socket = null, current = null, mine = null, me = null;   // mine: {idx, letter, acked}
+// current: the open question; mine: {idx, answer, acked}, the answer given to it;
+// draft: what is being put together (multi letters, an order) before it is sent.
+let socket = null, current = null, mine = null, me = null, draft = [], joinRetry = null;
 
 function setWho() { $("who").textContent = me ? me.name + (me.total !== undefined ? " · " + points(me.total) + " pts" : "") : ""; }
 function startSocket() {
@@ -3412,25 +3446,29 @@ function startSocket() {
     (up) => $("banner").classList.toggle("hidden", up), onFinalClose, stillIn);
 }
 async function stillIn() {   // asked before each retry: is this phone still in the live quiz?
-  const {status} = await api("GET", "/api/me");
+  const {status} = await api("GET", "/api/me", undefined, 4000);
+  if (status === 403) { onFinalClose(4003); return false; }
+  if (status === 409) { onFinalClose(4005); return false; }
   if (status !== 401) return true;   // in, or the server is not back yet
-  const here = await fetch(location.href, {method: "HEAD"}).catch(() => null);
+  const here = await fetch(location.href, {method: "HEAD", signal: AbortSignal.timeout(4000)}).catch(() => null);
   if (here && here.redirected) { location.replace(here.url); return false; }   // another quiz is live
   onFinalClose(0);
   return false;
 }
+const GONE = {
+  4002: ["The teacher restarted the quiz", "Everything was cleared. Join again to play.", true],
+  4003: ["You were removed from this quiz", "The teacher took you off the list. If you think that is a mistake, ask them.", false],
+  4005: ["Your student id is playing on another device", "The teacher let another phone in with your id. If that was not you, tell the teacher.", false],
+  0: ["You are not in this quiz any more", "The teacher may have restarted the quiz or removed you. Join again to play.", true],
+};
 function onFinalClose(code) {
   socket = null; current = null;
   stopCountdown($("timer"));
   if (code === 4001) { showJoin("Join to play."); return; }
   if (code === 4004) { location.replace("/"); return; }   // another quiz is live now
-  const kicked = code === 4003, reset = code === 4002;
-  $("gone-title").textContent = kicked ? "You were removed from this quiz" : reset ? "The teacher restarted the quiz"
-                                       : "You are not in this quiz any more";
-  $("gone-detail").textContent = kicked ? "The teacher took you off the list. If you think that is a mistake, ask them."
-                               : reset ? "Everything was cleared. Join again to play."
-                                       : "The teacher may have restarted the quiz or removed you. Join again to play.";
-  $("gone-button").classList.toggle("hidden", kicked);
+  const [title, detail, again] = GONE[code] || GONE[0];
+  $("gone-title").textContent = title; $("gone-detail").textContent = detail;
+  $("gone-button").classList.toggle("hidden", !again);
   me = null; setWho();
   show("gone");
 }
@@ -3442,82 +3480,203 @@ function onMessage(m) {
     if (m.state === "lobby") { current = null; $("lobby-name").textContent = me ? me.name : ""; show("lobby"); }
   } else if (m.type === "question_open") showQuestion(m);
   else if (m.type === "submit_ack") {
-    if (current && m.question_idx === current.question_idx) { mine = {idx: m.question_idx, letter: m.answer, acked: true}; lock(); }
+    if (current && m.question_idx === current.question_idx) { mine = {idx: m.question_idx, answer: m.answer, acked: true}; lock(); }
   } else if (m.type === "question_closed") showReveal(m);
   else if (m.type === "session_ended") showEnded(m);
-  else if (m.type === "error") {
-    if (m.code === "time_expired" || m.code === "not_open") {
-      if (mine && !mine.acked) mine = null;
-      timeUp("Too late: time was up.");
-    } else $("answer-status").textContent = m.message;
-  }
+  else if (m.type === "error") onError(m);
+}
+function onError(m) {
+  if (m.code === "time_expired" || m.code === "not_open") {
+    if (mine && !mine.acked) mine = null;
+    timeUp("Too late: time was up.");
+  } else if (m.code === "storage_failed" && mine && !mine.acked) {
+    $("answer-status").textContent = "Sending again…";
+    setTimeout(resend, 1500);
+  } else if ((m.code === "paused" || m.code === "bad_answer") && mine && !mine.acked) {
+    mine = null; unlock(); $("answer-status").textContent = m.message;
+  } else $("answer-status").textContent = m.message;
+}
+function resend() { if (current && mine && !mine.acked && socket) socket.send({type: "submit", question_idx: mine.idx, answer: mine.answer}); }
+
+// The question, by type ---------------------------------------------------------
+function choiceButton(i, text, onclick) {
+  const button = el("button", "answer choice-" + i);
+  button.type = "button"; button.dataset.letter = LETTERS[i];
+  button.setAttribute("aria-label", LETTERS[i] + ": " + text);
+  button.append(shape(i), el("span", "letter", LETTERS[i]), el("span", "text", text), el("span", "pos"), el("span", "tag"));
+  button.onclick = onclick;
+  return button;
+}
+function sendButton(label, onclick) {
+  const button = el("button", "wide", label); button.type = "button"; button.id = "send"; button.onclick = onclick;
+  return button;
 }
 function showQuestion(m) {
+  const same = current && current.question_idx === m.question_idx;
   if (mine && mine.idx !== m.question_idx) mine = null;
   current = m;
   $("question-number").textContent = "Question " + (m.question_idx + 1) + " of " + m.question_count;
   $("prompt").textContent = m.prompt;
   $("prompt").className = "prompt" + lengthClass([m.prompt], 60, 120);
-  const box = $("answers"); box.textContent = "";   // (not replaceChildren: older phones lack it)
-  box.className = "answers" + lengthClass(m.choices, 30, 60);
-  m.choices.forEach((text, i) => {
-    const button = el("button", "answer choice-" + i);
-    button.type = "button";
-    button.dataset.letter = LETTERS[i];
-    button.setAttribute("aria-label", LETTERS[i] + ": " + text + " (" + SHAPE_NAMES[i] + ", key " + (i + 1) + ")");
-    button.append(shape(i), el("span", "letter", LETTERS[i]), el("span", "text", text), el("span", "tag", "✓ Locked in"));
-    button.onclick = () => answer(LETTERS[i]);
-    box.append(button);
-  });
-  $("answer-status").textContent = m.poll ? "A poll: there is no wrong answer." : "";
-  countdown($("timer"), m.remaining_ms, m.time_limit * 1000, () => timeUp("Time's up!"));
+  const image = $("q-image");
+  image.classList.toggle("hidden", !m.image);
+  if (m.image && image.getAttribute("src") !== m.image) image.src = m.image;
+  if (!same || !$("answers").children.length && !$("typed").children.length) buildAnswers(m);
+  $("paused").classList.toggle("hidden", !m.paused);
+  if (m.paused) { stopCountdown($("timer")); $("timer").textContent = Math.ceil(m.remaining_ms / 1000); }
+  else countdown($("timer"), m.remaining_ms, (m.total_ms || m.time_limit * 1000), () => timeUp("Time's up!"));
+  $("answer-status").textContent = m.poll ? "A poll: there is no wrong answer." : m.paused ? "Wait: the teacher paused the question." : "";
   show("question");
-  if (mine) {
-    lock();
-    if (!mine.acked) socket.send({type: "submit", question_idx: mine.idx, answer: mine.letter});   // the server keeps the first
+  if (mine) { lock(); if (!mine.acked) resend(); }   // the server keeps the first
+  else setEnabled(!m.paused);
+}
+function buildAnswers(m) {
+  const box = $("answers"), typed = $("typed"), kind = m.question_type || "choice";
+  box.textContent = ""; typed.textContent = ""; draft = [];
+  box.className = "answers" + lengthClass(m.choices, 30, 60) + (m.image ? " withimage" : "");
+  box.classList.toggle("hidden", kind === "text" || kind === "number");
+  typed.classList.toggle("hidden", kind !== "text" && kind !== "number" && kind !== "multi" && kind !== "order");
+  if (kind === "choice") m.choices.forEach((text, i) => box.append(choiceButton(i, text, () => answer(LETTERS[i]))));
+  else if (kind === "multi") {
+    m.choices.forEach((text, i) => {
+      const button = choiceButton(i, text, () => {
+        const letter = LETTERS[i], at = draft.indexOf(letter);
+        if (at >= 0) draft.splice(at, 1); else draft.push(letter);
+        button.classList.toggle("picked", at < 0); button.setAttribute("aria-pressed", String(at < 0));
+        button.querySelector(".tag").textContent = at < 0 ? "✓" : "";
+        $("send").disabled = !draft.length;
+      });
+      button.setAttribute("aria-pressed", "false");
+      box.append(button);
+    });
+    typed.append(el("p", "muted hint", "Tap every answer that is right, then send."), sendButton("Send answer", () => answer(draft.slice().sort().join(""))));
+    $("send").disabled = true;
+  } else if (kind === "order") {
+    const line = el("div", "picked-line"); line.id = "order-line"; line.setAttribute("aria-live", "polite");
+    const undo = el("button", "quiet", "↶ Undo"); undo.type = "button"; undo.id = "undo";
+    undo.onclick = () => { draft.pop(); renderOrder(); };
+    m.choices.forEach((text, i) => box.append(choiceButton(i, text, () => { if (!draft.includes(LETTERS[i])) { draft.push(LETTERS[i]); renderOrder(); } })));
+    const row = el("div", "row"); row.append(undo, sendButton("Send this order", () => answer(draft.join(""))));
+    typed.append(el("p", "muted hint", "Tap the items in the right order, first one first."), line, row);
+    renderOrder();
+  } else if (kind === "text") {
+    const input = el("input"); input.type = "text"; input.id = "text-answer"; input.maxLength = m.max_length || 40;
+    input.autocomplete = "off"; input.setAttribute("aria-label", "Your answer"); input.enterKeyHint = "send";
+    const counter = el("p", "counter muted", "0 / " + input.maxLength); counter.id = "counter";
+    input.oninput = () => { counter.textContent = input.value.length + " / " + input.maxLength; $("send").disabled = !input.value.trim(); };
+    input.onkeydown = (e) => { if (e.key === "Enter" && input.value.trim()) answer(input.value.trim().split(/\s+/).join(" ")); };
+    typed.append(input, counter, sendButton("Send answer", () => answer(input.value.trim().split(/\s+/).join(" "))));
+    $("send").disabled = true;
+  } else if (kind === "number") {
+    const middle = m.min + Math.round((m.max - m.min) / 2 / m.step) * m.step;
+    const value = el("p", "bigvalue", fmt(middle)); value.id = "number-value"; value.setAttribute("aria-hidden", "true");
+    const slider = el("input"); slider.type = "range"; slider.id = "number-slider";
+    slider.min = m.min; slider.max = m.max; slider.step = m.step; slider.value = middle;
+    slider.setAttribute("aria-label", "Your answer, from " + fmt(m.min) + " to " + fmt(m.max));
+    const ends = el("div", "range-ends"); ends.append(el("span", "", fmt(m.min)), el("span", "", fmt(m.max)));
+    const exact = el("input"); exact.type = "number"; exact.id = "number-input"; exact.inputMode = "decimal";
+    exact.min = m.min; exact.max = m.max; exact.step = "any"; exact.value = middle; exact.setAttribute("aria-label", "Type your answer");
+    slider.oninput = () => { value.textContent = fmt(Number(slider.value)); exact.value = slider.value; };
+    exact.oninput = () => {
+      const n = Number(exact.value), ok = exact.value !== "" && n >= m.min && n <= m.max;
+      if (ok) { slider.value = n; value.textContent = fmt(n); }
+      $("send").disabled = !ok;
+    };
+    const row = el("div", "row"); row.append(exact);
+    typed.append(value, slider, ends, row, sendButton("Send answer", () => answer(Number(exact.value))));
   }
 }
-function answer(letter) {
-  if (!current || mine) return;
-  if (socket && socket.send({type: "submit", question_idx: current.question_idx, answer: letter})) {
-    mine = {idx: current.question_idx, letter, acked: false};
-    lock();
-  } else $("answer-status").textContent = "Not connected: wait a moment and tap again.";
+function fmt(n) { return Number(n).toLocaleString(undefined, {maximumFractionDigits: 6}); }
+function renderOrder() {
+  const line = $("order-line"); if (!line) return;
+  line.textContent = "";
+  draft.forEach((letter, k) => line.append(choiceChip(letter, current.choices, k + 1)));
+  if (!draft.length) line.append(el("span", "muted", "Nothing picked yet."));
+  for (const button of $("answers").children) {
+    const at = draft.indexOf(button.dataset.letter);
+    button.classList.toggle("placed", at >= 0);
+    button.querySelector(".pos").textContent = at >= 0 ? at + 1 : "";
+  }
+  $("undo").disabled = !draft.length;
+  $("send").disabled = draft.length !== current.choices.length;
+}
+function setEnabled(on) {
+  for (const node of document.querySelectorAll("#answers button, #typed button, #typed input")) node.disabled = !on;
+  if (on && $("send")) {   // the send button follows what is filled in
+    const kind = current.question_type;
+    $("send").disabled = kind === "multi" ? !draft.length : kind === "order" ? draft.length !== current.choices.length
+      : kind === "text" ? !$("text-answer").value.trim() : false;
+  }
+}
+function answer(value) {
+  if (!current || mine || current.paused) return;
+  mine = {idx: current.question_idx, answer: value, acked: false};
+  if (socket) socket.send({type: "submit", question_idx: mine.idx, answer: value});
+  lock();   // shown as sending until the server says it is saved; sent again on reconnect
 }
 function lock() {
+  const letters = typeof mine.answer === "string" && (current.question_type || "choice") !== "text" ? mine.answer : "";
+  setEnabled(false);
   for (const button of $("answers").children) {
-    const chosen = button.dataset.letter === mine.letter;
-    button.disabled = true;
-    button.classList.toggle("locked", chosen);
+    const chosen = letters.includes(button.dataset.letter);
+    button.classList.toggle("locked", chosen && mine.acked);
+    button.classList.toggle("sending", chosen && !mine.acked);
     button.classList.toggle("faded", !chosen);
-    button.setAttribute("aria-pressed", String(chosen));
+    button.classList.remove("picked");
+    button.querySelector(".tag").textContent = mine.acked ? "✓ Locked in" : "Sending…";
   }
-  $("answer-status").textContent = mine.acked ? "Answer " + mine.letter + " locked in. Wait for the reveal." : "Sending…";
+  const shown = current.question_type === "number" ? fmt(mine.answer) : mine.answer;
+  $("answer-status").textContent = mine.acked ? "Answer " + shown + " locked in. Wait for the reveal." : "Sending…";
+}
+function unlock() {
+  for (const button of $("answers").children) button.classList.remove("locked", "sending", "faded");
+  setEnabled(true);
 }
 function timeUp(text) {
   if (mine) return;
-  for (const button of $("answers").children) { button.disabled = true; button.classList.add("faded"); }
+  setEnabled(false);
+  for (const button of $("answers").children) button.classList.add("faded");
   $("answer-status").textContent = text;
 }
-function choiceChip(letter, choices) {
+
+// The reveal and the end ------------------------------------------------------
+function choiceChip(letter, choices, position) {
   const i = LETTERS.indexOf(letter);
   const chip = el("div", "chip choice-" + i);
-  chip.append(shape(i), el("span", "letter", letter), el("span", "", choices[i]));
+  chip.append(shape(i), el("span", "letter", position ? position + "." : letter), el("span", "", choices[i]));
   return chip;
+}
+function rightChips(m) {   // the answer, in the question type's own terms
+  const kind = m.question_type || "choice", chips = [];
+  if (kind === "text") chips.push(el("div", "chip plain", m.correct.join(" · ")));
+  else if (kind === "number") chips.push(el("div", "chip plain", fmt(m.correct) + (m.summary && m.summary.tolerance ? " (± " + fmt(m.summary.tolerance) + ")" : "")));
+  else if (kind === "order") [...m.correct].forEach((letter, k) => chips.push(choiceChip(letter, m.choices, k + 1)));
+  else [].concat(m.correct).forEach((letter) => chips.push(choiceChip(letter, m.choices)));
+  return chips;
+}
+function yourAnswer(m) {
+  const kind = m.question_type || "choice", a = m.your_answer;
+  if (a === null || a === undefined) return "";
+  if (kind === "text") return "You answered “" + a + "”.";
+  if (kind === "number") return "You answered " + fmt(a) + ".";
+  if (kind === "order") return "Your order: " + [...a].join(" → ");
+  return (a.length > 1 ? "You chose " + [...a].join(", ") : "You chose " + a) + ".";
 }
 function showReveal(m) {
   stopCountdown($("timer"));
   current = null;
   const poll = m.correct === null || m.correct === undefined, answered = m.your_answer !== null && m.your_answer !== undefined;
   me = Object.assign(me || {}, {total: m.your_total}); setWho();
+  const partial = !m.your_correct && m.your_score > 0;
   const verdict = $("verdict");
-  verdict.className = "verdict" + (poll || !answered ? "" : m.your_correct ? " right" : " wrong");
-  $("verdict-text").textContent = poll ? "Thanks for voting!" : !answered ? "No answer" : m.your_correct ? "✓ Correct!" : "✗ Not this time";
+  verdict.className = "verdict" + (poll || !answered ? "" : m.your_correct ? " right" : partial ? "" : " wrong");
+  $("verdict-text").textContent = poll ? "Thanks for voting!" : !answered ? "No answer" : m.your_correct ? "✓ Correct!" : partial ? "Partly right" : "✗ Not this time";
   $("verdict-gain").textContent = poll ? (answered ? "You voted " + m.your_answer : "You did not vote") : "+" + points(m.your_score) + " points";
+  $("reveal-yours").textContent = poll ? "" : yourAnswer(m);
   $("reveal-answer").classList.toggle("hidden", poll && !m.explanation);
   $("reveal-answer-label").classList.toggle("hidden", poll);
   $("reveal-chip").textContent = "";
-  if (!poll) $("reveal-chip").append(choiceChip(m.correct, m.choices));
+  if (!poll) $("reveal-chip").append(...rightChips(m));
   $("reveal-explanation").textContent = m.explanation || "";
   $("reveal-explanation").classList.toggle("hidden", !m.explanation);
   $("reveal-total").textContent = points(m.your_total);
@@ -3538,6 +3697,8 @@ function showEnded(m) {
   $("ended-total").textContent = points(m.your_total);
   show("ended");
 }
+
+// Joining ---------------------------------------------------------------------
 function showJoin(note) {
   $("join-note").textContent = note || "";
   $("student-id").value = localStorage.getItem("quizbox.student_id") || "";
@@ -3546,8 +3707,8 @@ function showJoin(note) {
   show("join");
   ($("student-id").value ? $("name") : $("student-id")).focus();
 }
-$("join-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
+async function join() {
+  clearTimeout(joinRetry); joinRetry = null;
   const student_id = $("student-id").value.trim(), name = $("name").value.trim();
   if (!student_id || !name) { $("join-error").textContent = !student_id ? "Type your student id." : "Type your name."; return; }
   $("join-button").disabled = true; $("join-button").textContent = "Joining…";
@@ -3556,6 +3717,10 @@ $("join-form").addEventListener("submit", async (event) => {
     $("join-button").disabled = false; $("join-button").textContent = "Join";
     $("join-error").textContent = status === 0 ? "Cannot reach the quiz. Check the Wi-Fi and try again."
       : (data && data.message) || "Could not join (" + status + ").";
+    if (data && data.error === "id_in_use") {   // until the teacher lets this phone in
+      $("join-error").textContent += " Waiting…";
+      joinRetry = setTimeout(join, 3000);
+    }
     if (data && data.error === "unknown_session") setTimeout(() => location.replace("/"), 1500);
     return;
   }
@@ -3565,10 +3730,12 @@ $("join-form").addEventListener("submit", async (event) => {
   me = {name: data.name, total: 0}; setWho();
   $("lobby-name").textContent = data.name;
   startSocket();
-});
+}
+$("join-form").addEventListener("submit", (event) => { event.preventDefault(); join(); });
+for (const id of ["student-id", "name"]) $(id).addEventListener("input", () => { clearTimeout(joinRetry); joinRetry = null; });
 $("gone-button").onclick = () => showJoin("");
 document.addEventListener("keydown", (event) => {
-  if (event.ctrlKey || event.metaKey || event.altKey || event.target.tagName === "INPUT") return;
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || event.target.tagName === "INPUT") return;
   const i = "1234".indexOf(event.key);
   if (i >= 0 && current && !$("question").classList.contains("hidden")) {
     const button = $("answers").children[i];
@@ -3578,6 +3745,8 @@ document.addEventListener("keydown", (event) => {
 (async function boot() {
   const {status, data} = await api("GET", "/api/me");
   if (status === 200) { me = {name: data.name, total: data.total_score}; setWho(); startSocket(); }
+  else if (status === 403) onFinalClose(4003);
+  else if (status === 409) onFinalClose(4005);
   else showJoin("");
 })();
 </script></body></html>
@@ -3698,6 +3867,25 @@ dialog::backdrop{background:rgba(0,0,0,.55)}
 dialog p{font-size:1.2rem;margin:0 0 1.2rem;overflow-wrap:anywhere}
 dialog .row{display:flex;gap:.6rem;justify-content:flex-end}
 button.danger{background:var(--bad);color:#fff}
+.conflicts{border:2px solid var(--bad);border-radius:12px;padding:.4rem .6rem;font-size:.9rem}
+.conflicts p{margin:.2rem 0;overflow-wrap:anywhere}
+.controls{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
+.controls button{font-size:1rem;padding:.4em .9em}
+.paused-note{background:#ffd23f;color:#1b1400;border-radius:10px;padding:.2em .7em;font-weight:800}
+.qlayout{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;flex:1 1 auto;min-height:0}
+.qlayout.withimage{grid-template-columns:minmax(0,1.1fr) minmax(0,1fr)}
+.qimage{width:100%;height:100%;max-height:22rem;object-fit:contain;border-radius:14px;background:var(--card);display:block}
+.typed-note{font-size:1.6rem;font-weight:800;text-align:center;padding:1.2rem}
+.words{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:.35rem;font-size:1.3rem}
+.words li{display:flex;gap:.6rem;align-items:center;background:var(--soft);border-radius:10px;padding:.3em .7em}
+.words li.right{box-shadow:inset 6px 0 0 var(--ok)}
+.words .text{flex:1;min-width:0;overflow-wrap:anywhere;font-weight:700}
+.words .n{font-weight:900;font-variant-numeric:tabular-nums}
+.spread{display:flex;gap:.3rem;align-items:flex-end;height:9rem;margin-top:.5rem}
+.spread div{flex:1;background:var(--b);border-radius:6px 6px 0 0;min-height:3px;position:relative}
+.spread div.right{background:var(--ok)}
+.spread-axis{display:flex;justify-content:space-between;font-weight:700;color:var(--muted)}
+.big-answer{font-size:2.4rem;font-weight:900;color:var(--ok);margin:.2rem 0}
 .toast{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);background:var(--fg);color:var(--bg);padding:.7em 1.2em;border-radius:12px;font-weight:700;z-index:30;max-width:90vw}
 </style></head><body>
 <div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>Reconnecting…</span></div>
@@ -3715,6 +3903,7 @@ button.danger{background:var(--bad);color:#fff}
     <div class="join-label">Join at</div>
     <div class="join-url" id="join-url"></div>
     <div class="count-row"><span class="count" id="count">0</span><span class="muted" id="count-label">joined</span></div>
+    <div id="conflicts" class="conflicts hidden" role="status"></div>
     <ul id="players" class="players" aria-label="Participants"></ul>
     <details id="removed-box" class="hidden"><summary id="removed-summary"></summary><ul id="removed"></ul></details>
   </aside>
@@ -3744,6 +3933,7 @@ button.danger{background:var(--bad);color:#fff}
 <script>/*JS*/
 let socket = null, game = {state: "lobby"}, q = null, histogram = null, leaderboard = [];
 let players = [], seen = null, busy = null, manageChecked = null;   // null: not known yet
+let stepped = 0;   // when the quiz last moved: a second press just after it is ignored
 const manage = $("manage");   // moved into the stage in the lobby and at the end
 
 function ask(text, okLabel) {   // a confirmation in the page (a native confirm() freezes the projector)
@@ -3792,13 +3982,17 @@ async function boot() {
 }
 function onMessage(m) {
   if (m.type === "state") {
+    if (m.state !== game.state || m.current_question_idx !== game.current_question_idx) stepped = Date.now();
     game = m; $("title").textContent = m.title; document.title = m.title + " · quizbox";
     if (m.state === "lobby") { q = null; histogram = null; leaderboard = []; }
     done(); render();
   } else if (m.type === "lobby_update") renderPlayers(m);
-  else if (m.type === "question_open") { game.state = "question_open"; q = m; histogram = null; done(); render(); }
+  else if (m.type === "question_open") {
+    if (!q || q.question_idx !== m.question_idx || game.state !== "question_open") { histogram = null; stepped = Date.now(); }
+    game.state = "question_open"; game.paused = m.paused; q = m; done(); render();
+  }
   else if (m.type === "live_histogram") { if (q && m.question_idx === q.question_idx) { histogram = m; renderCounts(); } }
-  else if (m.type === "question_closed") { game.state = "question_closed"; q = Object.assign({}, q, m); done(); render(); }
+  else if (m.type === "question_closed") { game.state = "question_closed"; stepped = Date.now(); q = Object.assign({}, q, m); done(); render(); }
   else if (m.type === "full_leaderboard") { leaderboard = m.leaderboard; if (game.state === "finished") render(); }
   else if (m.type === "session_ended") { game.state = "finished"; done(); render(); }
   else if (m.type === "error") { done(); toast(m.message); }
@@ -3824,6 +4018,21 @@ function renderPlayers(m) {
     item.append(name, remove); list.append(item);
   }
   seen = new Set(m.participants.map((p) => p.student_id));
+  const conflicts = m.id_conflicts || [], box = $("conflicts");
+  box.classList.toggle("hidden", !conflicts.length);
+  box.replaceChildren(...conflicts.slice(-3).map((c) => {
+    const line = el("p"), let_in = el("button", "mini", "Let this device in");
+    line.append(el("b", "", "Another device wants to play as " + c.current_name + " (" + c.student_id + ")"),
+                el("span", "", c.name !== c.current_name ? ", typing the name “" + c.name + "”. " : ". "));
+    let_in.type = "button";
+    let_in.setAttribute("aria-label", "Let the new device in as " + c.current_name);
+    let_in.onclick = async () => {
+      if (await ask("Let the new device play as “" + c.current_name + "” (" + c.student_id + ")? The phone playing with that id now is sent away.", "Let it in"))
+        socket && socket.send({type: "release", student_id: c.student_id});
+    };
+    line.append(let_in);
+    return line;
+  }));
   const removed = m.removed || [];
   $("removed-box").classList.toggle("hidden", !removed.length);
   $("removed-summary").textContent = "Removed (" + removed.length + ")";
@@ -3876,6 +4085,38 @@ function renderLobby(stage) {
   stage.append(hero);
   renderCloud();
 }
+function controlsRow() {   // pause / resume and more time, while a question is open
+  const row = el("div", "controls");
+  const pause = el("button", "quiet", game.paused ? "▶ Resume" : "⏸ Pause"); pause.type = "button"; pause.id = "pause";
+  pause.onclick = () => socket && socket.send({type: game.paused ? "resume" : "pause"});
+  const more = el("button", "quiet", "+15 s"); more.type = "button"; more.id = "add-time";
+  more.setAttribute("aria-label", "Add 15 seconds");
+  more.onclick = () => socket && socket.send({type: "add_time", seconds: 15});
+  row.append(pause, more);
+  if (game.paused) row.append(el("span", "paused-note", "Paused: answers wait, the clock is stopped"));
+  return row;
+}
+function reopenButton() {   // a slip of the big button must never cost the class a question
+  const again = el("button", "quiet", "↺ Reopen question " + (q.question_idx + 1)); again.type = "button"; again.id = "reopen";
+  again.onclick = () => socket && socket.send({type: "reopen", question_idx: q.question_idx});
+  return again;
+}
+function questionImage() {
+  if (!q.image) return null;
+  const image = el("img", "qimage"); image.src = q.image; image.alt = "The question's picture"; image.id = "q-image";
+  return image;
+}
+function choiceTiles(lettered) {
+  const tiles = el("div", "choices" + lengthClass(q.choices, 32, 60));
+  q.choices.forEach((text, i) => {
+    const tile = el("div", "choice choice-" + i);
+    tile.setAttribute("aria-label", LETTERS[i] + ": " + text);
+    tile.append(shape(i), el("span", "letter", lettered ? LETTERS[i] : ""), el("span", "text", text));
+    tiles.append(tile);
+  });
+  return tiles;
+}
+function kindOf() { return q.question_type || "choice"; }
 function renderOpen(stage) {
   const mid = el("div", "qmid card");
   const timer = el("div", "ring timer"); timer.id = "timer"; timer.setAttribute("role", "timer");
@@ -3885,21 +4126,26 @@ function renderOpen(stage) {
   const bars = el("div", "bars"); bars.id = "bars";
   meter.append(answered, progress, bars);
   mid.append(timer, meter);
-  const tiles = el("div", "choices" + lengthClass(q.choices, 32, 60));
-  q.choices.forEach((text, i) => {
-    const tile = el("div", "choice choice-" + i);
-    tile.setAttribute("aria-label", LETTERS[i] + ": " + text);
-    tile.append(shape(i), el("span", "letter", LETTERS[i]), el("span", "text", text));
-    tiles.append(tile);
-  });
-  stage.append(el("p", "prompt" + lengthClass([q.prompt], 70, 140), q.prompt), mid, tiles);
-  countdown(timer, q.remaining_ms, q.time_limit * 1000);
+  const kind = kindOf(), image = questionImage();
+  const body = el("div", "qlayout" + (image ? " withimage" : ""));
+  if (image) body.append(image);
+  if (kind === "text") body.append(el("div", "typed-note card", "Type the answer on your phone."));
+  else if (kind === "number") body.append(el("div", "typed-note card", "Give a number from " + fmt(q.min) + " to " + fmt(q.max) + " on your phone."));
+  else body.append(choiceTiles(true));
+  const hint = {multi: "Pick every right answer.", order: "Put these in the right order."}[kind];
+  stage.append(el("p", "prompt" + lengthClass([q.prompt], 70, 140), q.prompt));
+  if (hint) stage.append(el("p", "muted", hint));
+  stage.append(mid, body, controlsRow());
+  if (q.paused) { timer.textContent = Math.ceil(q.remaining_ms / 1000); timer.style.setProperty("--p", q.remaining_ms / (q.total_ms || 1)); }
+  else countdown(timer, q.remaining_ms, q.total_ms || q.time_limit * 1000);
   renderCounts();
 }
+function fmt(n) { return Number(n).toLocaleString(undefined, {maximumFractionDigits: 6}); }
 function renderCounts() {   // the live part of an open question
   if (!histogram || !q || !$("bars") || game.state !== "question_open") return;
   $("answered").textContent = histogram.submitted_count + " / " + histogram.total_count + " answered";
   $("answered-bar").style.width = (histogram.total_count ? 100 * histogram.submitted_count / histogram.total_count : 0) + "%";
+  if (kindOf() !== "choice" && kindOf() !== "multi") return;   // nothing to copy from the big screen
   const counts = q.choices.map((_, i) => histogram.histogram[LETTERS[i]] || 0);
   const top = Math.max(1, ...counts);
   $("bars").replaceChildren(...counts.map((n, i) => {
@@ -3911,16 +4157,12 @@ function renderCounts() {   // the live part of an open question
     return bar;
   }));
 }
-function renderReveal(stage) {
-  const h = q.histogram, counts = q.choices.map((_, i) => h[LETTERS[i]] || 0);
-  const given = counts.reduce((a, b) => a + b, 0), top = Math.max(1, ...counts);
-  const left = el("div", "card"), right = el("div", "card");
-  const answered = el("div", "answered", given + " / " + (given + (h.missed || 0) + (h.pending || 0)) + " answered");
-  answered.id = "answered";
+function letterBars(rights) {   // one row a choice: its text, its count, a bar; the right ones marked
+  const h = q.histogram, counts = q.choices.map((_, i) => h[LETTERS[i]] || 0), top = Math.max(1, ...counts);
   const bars = el("div", "hbars" + lengthClass(q.choices, 40, 70)); bars.id = "bars";
-  q.choices.forEach((text, i) => {   // one row a choice: its text, its count, a bar; the right one marked
-    const correct = q.correct === LETTERS[i], n = counts[i];
-    const row = el("div", "bar" + (correct ? " right" : q.correct ? " dim" : ""));
+  q.choices.forEach((text, i) => {
+    const correct = rights.includes(LETTERS[i]), n = counts[i];
+    const row = el("div", "bar" + (correct ? " right" : rights.length ? " dim" : ""));
     row.setAttribute("aria-label", LETTERS[i] + ": " + n + (correct ? " (correct)" : ""));
     const key = el("span", "key choice-" + i); key.append(shape(i), LETTERS[i]);
     const label = el("div", "hlabel");
@@ -3931,7 +4173,49 @@ function renderReveal(stage) {
     row.append(label, track);
     bars.append(row);
   });
-  left.append(answered, bars);
+  return bars;
+}
+function answersSummary() {   // the reveal's picture of what the class answered, by type
+  const kind = kindOf(), sum = q.summary || {};
+  if (kind === "choice" || kind === "multi") return letterBars([].concat(q.correct || []));
+  const box = el("div");
+  if (kind === "text") {
+    box.append(el("p", "big-answer", q.correct.join(" · ")));
+    const list = el("ol", "words");
+    for (const w of sum.answers || []) {
+      const item = el("li", w.correct ? "right" : "");
+      item.append(el("span", "text", (w.correct ? "✓ " : "") + w.answer), el("span", "n", w.count));
+      list.append(item);
+    }
+    box.append(list);
+  } else if (kind === "number") {
+    box.append(el("p", "big-answer", fmt(q.correct) + (sum.tolerance ? " ± " + fmt(sum.tolerance) : "")));
+    const spread = el("div", "spread"), bins = sum.bins || [], top = Math.max(1, ...bins.map((b) => b.count));
+    for (const b of bins) {
+      const bar = el("div", Number(b.from) <= q.correct && q.correct <= Number(b.to) ? "right" : "");
+      bar.style.height = (100 * b.count / top) + "%"; bar.title = b.from + "–" + b.to + ": " + b.count;
+      spread.append(bar);
+    }
+    const axis = el("div", "spread-axis"); axis.append(el("span", "", fmt(q.min)), el("span", "", sum.median !== null && sum.median !== undefined ? "median " + fmt(sum.median) : ""), el("span", "", fmt(q.max)));
+    box.append(spread, axis);
+  } else {
+    const list = el("div", "chips");
+    [...q.correct].forEach((letter, k) => {
+      const i = LETTERS.indexOf(letter), chip = el("div", "choice choice-" + i);
+      chip.append(shape(i), el("span", "letter", (k + 1) + "."), el("span", "text", q.choices[i]));
+      list.append(chip);
+    });
+    box.append(list);
+  }
+  box.append(el("p", "answered", (sum.right || 0) + " of " + (sum.answered || 0) + " got it right"));
+  return box;
+}
+function renderReveal(stage) {
+  const h = q.histogram, given = (q.summary && q.summary.answered) || 0;
+  const left = el("div", "card"), right = el("div", "card");
+  const answered = el("div", "answered", given + " / " + (given + (h.missed || 0) + (h.pending || 0)) + " answered");
+  answered.id = "answered";
+  left.append(answered, answersSummary());
   right.append(el("h2", "", "Top five"));
   const board = el("ol", "board");
   for (const r of q.top5 || []) {
@@ -3943,7 +4227,8 @@ function renderReveal(stage) {
   const grid = el("div", "reveal-grid"); grid.append(left, right);
   stage.append(el("p", "prompt sm" + lengthClass([q.prompt], 90, 160), q.prompt), grid);
   if (q.explanation) stage.append(el("p", "explanation", q.explanation));
-  else if (!q.correct) stage.append(el("p", "explanation", "A poll: there is no wrong answer."));
+  else if (q.correct === null || q.correct === undefined) stage.append(el("p", "explanation", "A poll: there is no wrong answer."));
+  const row = el("div", "controls"); row.append(reopenButton()); stage.append(row);
 }
 function renderFinal(stage) {
   const final = el("div", "final");
@@ -3967,7 +4252,9 @@ function renderFinal(stage) {
   if (!leaderboard.length) right.append(el("p", "muted", "Nobody played."));
   right.append(table);
   const download = el("a", "btn", "Download results (CSV)"); download.href = "/admin/api/csv"; download.download = "";
-  left.append(download);
+  const row = el("div", "controls"); row.append(download);
+  if (q) row.append(reopenButton());
+  left.append(row);
   final.append(left, right);
   stage.append(final);
 }
@@ -4051,7 +4338,8 @@ manage.addEventListener("toggle", () => { if (manage.open) loadManage(); });
 // The teacher's controls -----------------------------------------------------
 function primary() {
   if (!socket || busy || !primaryLabel()) return;
-  const sent = socket.send(game.state === "question_open" ? {type: "close_question"}
+  if (Date.now() - stepped < 800) return;   // a double press must not skip a question
+  const sent = socket.send(game.state === "question_open" ? {type: "close_question", question_idx: q ? q.question_idx : null}
     : {type: "next", current_question_idx: game.state === "lobby" || !q ? null : q.question_idx});
   if (!sent) { toast("Not connected to the server yet."); return; }
   $("primary").disabled = true;   // one press, one step: wait for the server
@@ -4066,6 +4354,7 @@ document.addEventListener("click", (e) => {
 });
 document.addEventListener("keydown", (e) => {
   if ($("dashboard").classList.contains("hidden") || $("ask").open || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.repeat) { if (e.key === " " || e.key === "ArrowRight" || e.key === "PageDown") e.preventDefault(); return; }   // a key held down
   if (!(e.key === " " || e.key === "ArrowRight" || e.key === "PageDown")) return;
   const target = e.target.closest ? e.target.closest("input,textarea,select,button,a,summary") : null;
   if (target && target.id !== "primary" && (e.key === " " || target.tagName === "INPUT")) return;   // let that control have it

@@ -3,7 +3,7 @@
 
 Each test starts one real `quizbox.py serve` on its own SQLite file, lets an
 honest class of 20 students play on it (a teacher's socket presses "next"
-every 0.9 s; each student answers every question it sees, from its own thread,
+every 0.6 s; each student answers every question it sees, from its own thread,
 and records every submit_ack), and meanwhile throws hostile input at one route
 or socket with Hypothesis: lone surrogates (escaped as "\\ud800", and raw as
 invalid UTF-8), NUL and other control characters, bidi controls, zero-width
@@ -52,7 +52,8 @@ from wsclient import OP_BINARY, OP_TEXT, WSClient, WSClosed, WSHandshakeError
 SID = "fuzz101"
 PROMPT_S = 5.0            # "promptly": every answer within this (never a tighter limit)
 HONEST = 20               # honest students playing during every fuzz test
-TEACHER_PERIOD_S = 0.9    # how often the class's teacher presses "next"
+TEACHER_PERIOD_S = 0.6    # how often the class's teacher presses "next"
+MIN_FUZZ_S = 5.0          # each fuzz test throws input for at least this long
 QUESTIONS = 40
 CHOICES = [4 - (i % 3) for i in range(QUESTIONS)]          # 4, 3, 2, 4, 3, 2, ...
 LETTERS = ["ABCD"[:n] for n in CHOICES]
@@ -506,10 +507,16 @@ class Arena:
         self.figures["hostile inputs tried: fuzzer"] += n
 
     def run(self, fuzz):
-        """Fuzz while the class plays, then SIGKILL, restart and count what was lost."""
+        """Fuzz while the class plays (Hypothesis runs again and again until
+        MIN_FUZZ_S have passed, so that hostile input meets several questions'
+        answers), then SIGKILL, restart and count what was lost."""
         failure = None
+        began = time.monotonic()
         try:
-            fuzz()
+            while True:
+                fuzz()
+                if time.monotonic() - began >= MIN_FUZZ_S:
+                    break
         except BaseException as exc:   # noqa: B902  (re-raised below, after the count)
             failure = exc
         lost, lost_joins, notes = self.stop_kill_restart_count()
@@ -517,6 +524,7 @@ class Arena:
             failure.add_note(f"after the fuzzing: {len(lost)} acknowledged answers and "
                              f"{len(lost_joins)} acknowledged joins lost; {notes}")
             raise failure
+        assert self.klass.acks, "the honest class got no answer acknowledged: nothing was tested"
         assert not self.klass.problems, \
             f"the honest class was held up or refused: {self.klass.problems[:10]}"
         assert not lost, f"{len(lost)} acknowledged answers lost: {lost[:10]}"
@@ -563,8 +571,9 @@ class Arena:
         self.figures["answers lost"] += len(lost)
         self.figures["joins acknowledged before a fault"] += len(self.joined)
         self.figures["joins lost"] += len(lost_joins)
-        print(f"\nfuzz {self.folder.name}: {len(acks)} answers acked, {len(lost)} lost; "
-              f"{len(self.joined)} joins acked, {len(lost_joins)} lost")
+        print(f"\nfuzz {self.folder.name}: {len(acks)} answers acked ({len(self.extra_acks)} "
+              f"of them the fuzzed student's), {len(lost)} lost; {len(self.joined)} joins "
+              f"acked, {len(lost_joins)} lost")
         return lost, lost_joins, notes
 
 
@@ -641,12 +650,18 @@ def test_a_lone_surrogate_join_never_holds_up_the_joins_and_answers_beside_it(ar
                 assert status == 400, (status, data)
 
             with concurrent.futures.ThreadPoolExecutor(16) as pool:
-                futures = [pool.submit(honest_join, n) for n in range(10)]
-                futures += [pool.submit(honest_answer, i) for i in early]
-                futures.append(pool.submit(hostile_join))
-                for future in futures:
-                    future.result()
+                futures = {f"honest join {n}": pool.submit(honest_join, n) for n in range(10)}
+                futures |= {f"answer of {i}": pool.submit(honest_answer, i) for i in early}
+                futures["hostile join"] = pool.submit(hostile_join)
+                failed = {}
+                for label, future in futures.items():
+                    try:
+                        future.result()
+                    except (AssertionError, threading.BrokenBarrierError, WSClosed) as exc:
+                        failed[label] = str(exc).splitlines()[0][:160]
             figures["hostile inputs tried: fuzzer"] += 1
+            assert not failed, (f"round {rnd}, hostile name {hostile_name!r}: "
+                                f"{len(failed)} of 16 went wrong: {failed}")
             a.check_log()
             status, headers, body = http(server, "GET", "/admin/api/csv", None,
                                          {"Cookie": a.admin})
