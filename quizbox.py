@@ -3623,6 +3623,7 @@ function lock() {
     button.classList.toggle("sending", chosen && !mine.acked);
     button.classList.toggle("faded", !chosen);
     button.classList.remove("picked");
+    button.setAttribute("aria-pressed", String(chosen));
     button.querySelector(".tag").textContent = mine.acked ? "✓ Locked in" : "Sending…";
   }
   const shown = current.question_type === "number" ? fmt(mine.answer) : mine.answer;
@@ -3982,19 +3983,18 @@ async function boot() {
 }
 function onMessage(m) {
   if (m.type === "state") {
-    if (m.state !== game.state || m.current_question_idx !== game.current_question_idx) stepped = Date.now();
     game = m; $("title").textContent = m.title; document.title = m.title + " · quizbox";
     if (m.state === "lobby") { q = null; histogram = null; leaderboard = []; }
     done(); render();
   } else if (m.type === "lobby_update") renderPlayers(m);
   else if (m.type === "question_open") {
     if (!q || q.question_idx !== m.question_idx || game.state !== "question_open") { histogram = null; stepped = Date.now(); }
-    game.state = "question_open"; game.paused = m.paused; q = m; done(); render();
+    game.state = "question_open"; game.current_question_idx = m.question_idx; game.paused = m.paused; q = m; done(); render();
   }
   else if (m.type === "live_histogram") { if (q && m.question_idx === q.question_idx) { histogram = m; renderCounts(); } }
   else if (m.type === "question_closed") { game.state = "question_closed"; stepped = Date.now(); q = Object.assign({}, q, m); done(); render(); }
   else if (m.type === "full_leaderboard") { leaderboard = m.leaderboard; if (game.state === "finished") render(); }
-  else if (m.type === "session_ended") { game.state = "finished"; done(); render(); }
+  else if (m.type === "session_ended") { game.state = "finished"; stepped = Date.now(); done(); render(); }
   else if (m.type === "error") { done(); toast(m.message); }
 }
 function done() { clearTimeout(busy); busy = null; $("primary").disabled = false; }
@@ -4336,16 +4336,16 @@ $("upload-form").addEventListener("submit", (event) => { event.preventDefault();
 manage.addEventListener("toggle", () => { if (manage.open) loadManage(); });
 
 // The teacher's controls -----------------------------------------------------
-function primary() {
+function primary(fromKey) {
   if (!socket || busy || !primaryLabel()) return;
-  if (Date.now() - stepped < 800) return;   // a double press must not skip a question
+  if (fromKey && Date.now() - stepped < 800) return;   // a double press must not skip a question
   const sent = socket.send(game.state === "question_open" ? {type: "close_question", question_idx: q ? q.question_idx : null}
     : {type: "next", current_question_idx: game.state === "lobby" || !q ? null : q.question_idx});
   if (!sent) { toast("Not connected to the server yet."); return; }
   $("primary").disabled = true;   // one press, one step: wait for the server
   busy = setTimeout(done, 3000);
 }
-$("primary").onclick = primary;
+$("primary").onclick = (e) => { if (e.detail < 2) primary(e.detail === 0); };   // a double click is one press
 // A button clicked with the mouse lets go of the focus, so that the next Space
 // advances the quiz instead of pressing that button again.
 document.addEventListener("click", (e) => {
@@ -4359,7 +4359,7 @@ document.addEventListener("keydown", (e) => {
   const target = e.target.closest ? e.target.closest("input,textarea,select,button,a,summary") : null;
   if (target && target.id !== "primary" && (e.key === " " || target.tagName === "INPUT")) return;   // let that control have it
   e.preventDefault();
-  primary();
+  primary(true);
 });
 $("reset").onclick = async () => {
   if (!await ask("Reset the quiz? Every player and every answer of this session is deleted, and the phones have to join again.", "Reset")) return;
