@@ -319,10 +319,18 @@ def _unstorable_paths(value, path=""):
 
 
 def image_type(data: bytes):
-    """The Content-Type of a PNG, JPEG, GIF or WebP picture, else None."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+    """The Content-Type of a PNG, JPEG, GIF or WebP picture (its signature and a
+    whole header: a size and, for PNG, its first chunk), else None."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and data[12:15] == b"VP8":
         return "image/webp"
-    return next((kind for magic, kind in IMAGE_SIGNATURES if data.startswith(magic)), None)
+    kind = next((kind for magic, kind in IMAGE_SIGNATURES if data.startswith(magic)), None)
+    if kind == "image/png" and (data[12:16] != b"IHDR" or not all(struct.unpack(">II", data[16:24]))):
+        return None
+    if kind == "image/gif" and (len(data) < 13 or not all(struct.unpack("<HH", data[6:10]))):
+        return None
+    if kind == "image/jpeg" and not data.rstrip(b"\0").endswith(b"\xff\xd9"):
+        return None   # a JPEG cut short
+    return kind
 
 
 def session_id_from_stem(stem: str) -> str:
@@ -3055,6 +3063,22 @@ def make_app(site: Site) -> bottle.Bottle:
             return _refuse(ws, CLOSE_SWITCHED, "another quiz is live; reload the page")
         hub.serve_socket(ws, "instructor")
         return ""
+
+    @app.get("/media/<name>")
+    def media(name):
+        """A question's picture, from the live pool's media/ folder: known by its
+        bytes, cached for long (its URL changes with its content), never run."""
+        folder = Path(hub.game.pool.source).parent / "media"
+        if not MEDIA_NAME_RE.fullmatch(name) or not (folder / name).is_file():
+            raise ApiError(404, "not_found", "No such picture.")
+        data = (folder / name).read_bytes()[:MEDIA_MAX_BYTES + 1]
+        kind = image_type(data)
+        if kind is None or len(data) > MEDIA_MAX_BYTES:
+            raise ApiError(404, "not_found", "No such picture.")
+        return bottle.HTTPResponse(body=data, status=200, headers={
+            "Content-Type": kind, "Cache-Control": "public, max-age=31536000, immutable",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox"})
 
     @app.get("/healthz")
     def healthz():
