@@ -27,6 +27,7 @@ if __name__ == "__main__":
 import argparse
 import array
 import base64
+import codecs
 import contextlib
 import copy
 import csv
@@ -34,10 +35,12 @@ import dataclasses
 import fcntl
 import hashlib
 import hmac
+import html
 import io
 import json
 import math
 import os
+import posixpath
 import random
 import re
 import secrets
@@ -48,9 +51,13 @@ import struct
 import sys
 import time
 import unicodedata
-from collections import deque
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 try:
     import bottle
@@ -101,6 +108,18 @@ BUSY_TIMEOUT_MS = 5000          # a write waits this long for another program's 
 ADD_TIME_RANGE = (1, 300)       # seconds the teacher may add to an open question
 REOPEN_MIN_S = 10               # a reopened question gets at least this long
 CONFLICTS_KEPT = 20             # recent "id already in use" attempts shown to the teacher
+# Files from elsewhere: class lists, and quizzes made in Kahoot or Moodle.
+ROSTER_MAX_ROWS = 5000                  # a class list: the participant limit's worth
+MAX_FILE_BYTES = 768 * 1024             # an imported file (it arrives in a 1 MiB JSON body)
+MAX_UNZIPPED_BYTES = 8 * 1024 * 1024    # an .xlsx inflated: 10,000 Kahoot rows are about 4 MB
+MAX_ZIP_MEMBERS = 1000                  # Excel writes about a dozen
+MAX_ROWS = 10_000
+MAX_COLUMNS = 50
+MAX_SHARED_STRINGS = 100_000            # MAX_ROWS rows of a Kahoot sheet need 70,000 at most
+MAX_PROMPT = 300                        # what an imported question may hold
+MAX_CHOICE = 150
+MAX_ACCEPT, MAX_ACCEPT_LEN = TEXT_ACCEPT_MAX, TEXT_ANSWER_MAX
+DEFAULT_TITLE = "Imported quiz"
 LOGIN_WINDOW_S = 60
 LOGIN_MAX_FAILURES = 5
 COOKIE_MAX_AGE_S = 7 * 24 * 3600
@@ -1641,6 +1660,1430 @@ def results_csv(game) -> str:
                         submission.elapsed_ms]
         writer.writerow([_csv_cell(cell) for cell in row + ["removed" if player.kicked else ""]])
     return out.getvalue()
+
+
+# After the bell: class lists, the report, spreadsheets ######################
+#
+# Formats at the edge: plain functions from text or rows to rows or bytes.
+
+# -- class lists##############################################################
+
+class RosterError(ValueError):
+    """A class list the teacher must fix; the message names the line."""
+
+
+# Header words, compared without case, accents, spaces or punctuation.
+_ID_WORDS = {"id", "studentid", "studentnumber", "studentno", "number", "no", "code",
+             "username", "login", "matricule", "numero", "identifiant", "nummer",
+             "matrikelnummer", "idaluno", "matricula"}
+_NAME_WORDS = {"name", "studentname", "fullname", "nom", "nomcomplet", "nombre",
+               "nombrecompleto", "nome", "nomecompleto", "vollername"}
+_DELIMITERS = {";": "semicolon", "\t": "tab", ",": "comma"}   # ties go to the first
+_BAD_TEXT = re.compile("[\0\ud800-\udfff]")
+
+
+def _header_word(cell):
+    return "".join(c for c in fold_text(cell) if c.isalnum())
+
+
+def _cells(line, delimiter):
+    row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=True), [])
+    row = [cell.strip() for cell in row]
+    while row and not row[-1]:
+        row.pop()                 # "1;Ann;;" and ";;" are what spreadsheets export
+    return row
+
+
+def _sniff(lines):
+    """The delimiter that splits most of the first lines into one same number (≥ 2) of
+    columns; then the most frequent one; then ";" before "," since names hold commas."""
+    sample = lines[:50]
+
+    def score(delimiter):
+        widths = Counter()
+        for line in sample:
+            try:
+                widths[len(_cells(line, delimiter))] += 1
+            except csv.Error:
+                pass
+        return max((count for width, count in widths.items() if width >= 2), default=0), \
+            sum(line.count(delimiter) for line in sample)
+    return max(_DELIMITERS, key=score)
+
+
+def _header(cells):
+    """(id column, name column, width) if this row is a header, else None."""
+    words = [_header_word(cell) for cell in cells]
+    ids = [i for i, word in enumerate(words) if word in _ID_WORDS]
+    names = [i for i, word in enumerate(words) if word in _NAME_WORDS]
+    if not ids and not names:
+        return None
+    id_column = ids[0] if ids else int(names[0] == 0)
+    name_column = names[0] if names else int(id_column == 0)
+    return id_column, name_column, max(len(cells), 2)   # other labelled columns are ignored
+
+
+def parse_roster(text: str) -> list[tuple[str, str]]:
+    """A pasted or uploaded class list → [(student_id, name)]; "" clears the list."""
+    text = text.removeprefix("\ufeff")
+    lines = re.split(r"\r\n|\r|\n", text)
+    for n, line in enumerate(lines, 1):
+        bad = _BAD_TEXT.search(line)
+        if bad:
+            what = "a NUL character" if bad.group() == "\0" else "text that is not valid UTF-8"
+            raise RosterError(f"Line {n}: contains {what}.")
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+    if not numbered:
+        return []
+    delimiter = _sniff([line for _, line in numbered])
+    roster, seen, layout = [], {}, None
+    for n, line in numbered:
+        try:
+            cells = _cells(line, delimiter)
+        except csv.Error:
+            raise RosterError(f"Line {n}: cannot be read; check its quotes.") from None
+        if not cells:
+            continue
+        if layout is None:        # a header is recognised, never required
+            layout = _header(cells)
+            if layout:
+                continue
+            layout = (0, 1, 2)
+        id_column, name_column, width = layout
+        if len(cells) > width:
+            raise RosterError(
+                f"Line {n}: expected {width} columns but found {len(cells)}; "
+                f"put a name containing a {_DELIMITERS[delimiter]} in double quotes.")
+        cells += [""] * (width - len(cells))
+        student_id = unicodedata.normalize("NFC", cells[id_column])   # as join does: one "é"
+        name = unicodedata.normalize("NFC", cells[name_column]).strip(INVISIBLE).strip()
+        if not student_id:
+            raise RosterError(f"Line {n}: the student id is missing.")
+        if len(student_id) > STUDENT_ID_MAX:
+            raise RosterError(f"Line {n}: the student id is longer than {STUDENT_ID_MAX} characters.")
+        if not student_id.isprintable():
+            raise RosterError(f"Line {n}: the student id contains control characters.")
+        if not name or all(unicodedata.category(c) in ("Cf", "Zs") for c in name):
+            raise RosterError(f"Line {n}: student {student_id} has no name.")
+        if len(name) > NAME_MAX:
+            raise RosterError(f"Line {n}: the name is longer than {NAME_MAX} characters.")
+        if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in BIDI_CONTROLS for c in name):
+            raise RosterError(f"Line {n}: the name contains control characters.")
+        if student_id in seen:
+            raise RosterError(f"Lines {seen[student_id]} and {n} both have student id {student_id}.")
+        if len(roster) == ROSTER_MAX_ROWS:
+            raise RosterError(f"Line {n}: the list has more than {ROSTER_MAX_ROWS} students.")
+        seen[student_id] = n
+        roster.append((student_id, name))
+    if not roster:
+        raise RosterError("The list has no students: give one per line, student id then name.")
+    return roster
+
+
+# -- the report
+#
+# Statistics over the players still in the game ("playing"): a removed
+# player's answers are left out, an absent one has none. Scores are ints.
+
+def _answer_of(player, idx):
+    answers = player.get("answers") or {}
+    return answers.get(idx, answers.get(str(idx)))     # keys may have been through JSON
+
+
+def _submitted(answer):
+    return bool(answer) and answer.get("status") == "submitted" and answer.get("answer") is not None
+
+
+def _playing(player):
+    return player.get("status", "playing") not in ("absent", "removed")
+
+
+def _is_poll(question):
+    return bool(question.get("poll")) or (question["type"] == "choice"
+                                          and question.get("correct") is None)
+
+
+def _letters(correct):
+    return [] if correct is None else [correct] if isinstance(correct, str) else list(correct)
+
+
+def _plain_number(value):
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _to_number(text):
+    try:
+        value = float(str(text).replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _right_answer_label(question):
+    kind, correct = question["type"], question.get("correct")
+    if kind == "choice":
+        return " or ".join(_letters(correct))
+    if kind == "multi":
+        return " and ".join(sorted(correct))
+    if kind == "text":
+        return " or ".join(f"“{t}”" for t in _letters(correct))
+    return f"{_plain_number(correct)}" if kind == "number" else str(correct)
+
+
+def _point_biserial(xs, ys):
+    """Pearson's r of 0/1 against totals, which is r_pb; None without variance."""
+    n = len(xs)
+    if n < 3:
+        return None
+    sx, sy = sum(xs), sum(ys)
+    sxx = n * sum(x * x for x in xs) - sx * sx          # exact in integers
+    syy = n * sum(y * y for y in ys) - sy * sy
+    if sxx <= 0 or syy <= 0:
+        return None
+    r = (n * sum(x * y for x, y in zip(xs, ys)) - sx * sy) / math.sqrt(sxx * syy)
+    return max(-1.0, min(1.0, r))
+
+
+def _wrong(answer, count, text=None):
+    return {"answer": answer, "text": text, "count": count}
+
+
+def _letter_breakdown(question, given):
+    """choice, multi, order: picks per letter (for an order, how many put it first)."""
+    kind, correct = question["type"], question.get("correct") or ""
+    right = set(correct[:1] if kind == "order" else _letters(correct) if kind == "choice" else correct)
+    picks = Counter()
+    for a in given:
+        picks.update(set(a["answer"]) if kind == "multi" else [a["answer"][:1]])
+    choices = [{"letter": letter, "text": text, "count": picks[letter], "correct": letter in right}
+               for letter, text in zip(LETTERS, question.get("choices") or [])]
+    if kind == "order":           # what matters is the whole order
+        orders = Counter(a["answer"] for a in given)
+        wrong = Counter(a["answer"] for a in given if not a["correct"]).most_common(1)
+        extra = {"right_orders": sum(1 for a in given if a["correct"]),
+                 "orders": [{"answer": o, "count": c, "correct": o == correct}
+                            for o, c in orders.most_common(10)]}
+        return choices, _wrong(*wrong[0]) if wrong else None, extra
+    wrong = [c for c in choices if not c["correct"] and c["count"]]
+    top = max(wrong, key=lambda c: c["count"], default=None)       # first letter on a tie
+    return choices, _wrong(top["letter"], top["count"], top["text"]) if top else None, {}
+
+
+def _text_breakdown(question, given):
+    """Up to ten most frequent answers, grouped as the engine compares them."""
+    groups = {}
+    for a in given:
+        group = groups.setdefault(fold_text(a["answer"]),
+                                  {"spellings": Counter(), "count": 0, "correct": False})
+        group["spellings"][a["answer"].strip()] += 1
+        group["count"] += 1
+        group["correct"] |= bool(a["correct"])
+    ranked = sorted(groups.values(), key=lambda g: -g["count"])      # stable: first given first
+    choices = [{"answer": g["spellings"].most_common(1)[0][0],    # the commonest spelling
+                "count": g["count"], "correct": g["correct"]} for g in ranked]
+    top = next((c for c in choices if not c["correct"]), None)
+    return choices[:10], _wrong(top["answer"], top["count"]) if top else None, {}
+
+
+def _number_breakdown(question, given):
+    values = [(v, a["correct"]) for a in given if (v := _to_number(a["answer"])) is not None]
+    numbers = [v for v, _ in values]
+    correct = question.get("correct")
+    summary = {"min": _plain_number(min(numbers)) if numbers else None,
+               "max": _plain_number(max(numbers)) if numbers else None,
+               "median": _plain_number(statistics.median(numbers)) if numbers else None,
+               "right_value": _plain_number(correct) if correct is not None else None}
+    wrong = Counter(v for v, right in values if not right).most_common(1)
+    return summary, _wrong(_plain_number(wrong[0][0]), wrong[0][1]) if wrong else None, {}
+
+
+_BREAKDOWNS = {"choice": _letter_breakdown, "multi": _letter_breakdown, "order": _letter_breakdown,
+               "text": _text_breakdown, "number": _number_breakdown}
+
+
+def _flag(question, answered, right, wrong, discrimination):
+    """A sentence for the teacher when a question is worth another look, else None."""
+    if _is_poll(question):
+        return None
+    sentences = []
+    if not answered:
+        sentences.append("Nobody answered.")
+    elif right * 2 < answered:
+        if wrong and wrong["count"] > right:
+            kind = question["type"]
+            what = (f"{wrong['answer']} (“{wrong['text']}”)" if wrong["text"] is not None
+                    else f"“{wrong['answer']}”" if kind == "text"
+                    else f"the order {wrong['answer']}" if kind == "order" else f"{wrong['answer']}")
+            verb = "answered" if kind in ("text", "number") else "chose"
+            answer = _right_answer_label(question)
+            if wrong["count"] * 2 > answered:
+                sentences.append(f"Most of the class {verb} {what}; the answer is {answer}.")
+            else:
+                sentences.append(f"More students {verb} {what} than the answer, {answer}.")
+        elif right == 0:
+            sentences.append(f"None of the {answered} answers was right.")
+        else:
+            sentences.append(f"Only {right} of {answered} answered right.")
+    if discrimination is not None and discrimination < 0:
+        sentences.append("Students with high totals got this wrong more often than others: "
+                         "check the question and its answer.")
+    return " ".join(sentences) or None
+
+
+def _question_report(question, playing, totals):
+    idx = question["question_idx"]
+    poll = _is_poll(question)
+    given = [a for p in playing if _submitted(a := _answer_of(p, idx))]
+    right = sum(1 for a in given if a.get("correct"))
+    elapsed = [a["elapsed_ms"] for a in given if a.get("elapsed_ms") is not None]
+    discrimination = None
+    if not poll:
+        xs, ys = [], []
+        for p, total in zip(playing, totals):
+            a = _answer_of(p, idx)
+            xs.append(1 if _submitted(a) and a.get("correct") else 0)     # missed is not right
+            ys.append(total - ((a or {}).get("score") or 0))             # the other questions
+        discrimination = _point_biserial(xs, ys)
+    choices, wrong, extra = _BREAKDOWNS[question["type"]](question, given)
+    return {"question_idx": idx, "type": question["type"], "prompt": question.get("prompt", ""),
+            "correct": question.get("correct"), "poll": poll, "answered": len(given),
+            "right": None if poll else right,
+            "correct_share": None if poll or not given else right / len(given),
+            "discrimination": discrimination,
+            "avg_ms": round(statistics.fmean(elapsed)) if elapsed else None,
+            "choices": choices, **extra, "most_chosen_wrong": None if poll else wrong,
+            "flag": _flag(question, len(given), right, wrong, discrimination)}
+
+
+def _student_report(player, questions):
+    answers = []
+    for q in questions:
+        a = _answer_of(player, q["question_idx"])
+        answers.append(None if a is None else {
+            "answer": a.get("answer") if _submitted(a) else None,
+            "correct": bool(a.get("correct")) and _submitted(a), "score": a.get("score") or 0,
+            "elapsed_ms": a.get("elapsed_ms") if _submitted(a) else None,
+            "status": a.get("status")})
+    status = player.get("status", "playing")
+    return {"student_id": player["student_id"], "name": player["name"], "rank": None,
+            "total": sum((a.get("score") or 0) for a in (player.get("answers") or {}).values()),
+            "correct": sum(1 for q, a in zip(questions, answers)
+                           if a and a["correct"] and not _is_poll(q)),
+            "answered": sum(1 for a in answers if a and a["answer"] is not None),
+            "absent": status == "absent", "removed": status == "removed", "answers": answers}
+
+
+def _histogram(totals, top):
+    """About ten bins of a round width from 0 to top (inclusive), for a bar chart."""
+    if not totals:
+        return []
+    top = max(int(top or 0), *totals, 0)     # a bonus past the expected best still fits
+    width = next(w for k in range(20) for m in (1, 2, 2.5, 3, 4, 5)
+                 if (w := m * 10 ** k) == int(w) and w * 10 >= top)
+    width = int(width)
+    bins = max(1, math.ceil(top / width)) if top >= 10 else top + 1
+    counts = Counter(min(int(t) // width, bins - 1) for t in totals)
+    return [{"from": i * width, "to": top if i == bins - 1 else (i + 1) * width - 1, "count": counts[i]}
+            for i in range(bins)]
+
+
+def item_analysis(questions, players, max_possible=None) -> dict:
+    """The after-the-bell report: every played question, every student, the class.
+
+    `max_possible` (the best total the pool allows) sets the histogram's range;
+    without it the best total reached does."""
+    questions = sorted(questions, key=lambda q: q["question_idx"])
+    playing = [p for p in players if _playing(p)]
+    in_play = [_student_report(p, questions) for p in playing]
+    totals = [s["total"] for s in in_play]
+    report_questions = [_question_report(q, playing, totals) for q in questions if q.get("played")]
+    ranked = sorted(in_play, key=lambda s: (-s["total"], s["name"].casefold(), s["name"],
+                                            s["student_id"]))
+    previous = None
+    for position, s in enumerate(ranked, 1):   # equal totals share a rank: 1, 2, 2, 4
+        s["rank"] = previous["rank"] if previous and previous["total"] == s["total"] else position
+        previous = s
+    others = sorted((_student_report(p, questions) for p in players if not _playing(p)),
+                    key=lambda s: (s["name"].casefold(), s["name"], s["student_id"]))
+    students = ranked + others
+    top = max_possible if max_possible is not None else max(totals, default=0)
+    summary = {"players": len(totals), "absent": sum(s["absent"] for s in students),
+               "removed": sum(s["removed"] for s in students), "question_count": len(questions),
+               "played": len(report_questions),
+               "average": statistics.fmean(totals) if totals else None,
+               "median": statistics.median(totals) if totals else None,
+               "stdev": statistics.pstdev(totals) if totals else None,
+               "max_total": max(totals, default=None), "max_possible": max_possible,
+               "histogram": _histogram(totals, top)}
+    return {"questions": report_questions, "students": students, "summary": summary}
+
+
+def results_sheet(report):
+    """The CSV's columns as a sheet; ids and answers are text, scores numbers."""
+    count = report["summary"]["question_count"]
+    header = ["rank", "student_id", "name", "total_score", "correct", "answered"]
+    for n in range(1, count + 1):
+        header += [f"q{n}_answer", f"q{n}_correct", f"q{n}_score", f"q{n}_ms"]
+    rows = [header]
+    for s in report["students"]:
+        rank = "absent" if s["absent"] else "removed" if s["removed"] else s["rank"]
+        row = [rank, s["student_id"], s["name"], s["total"], s["correct"], s["answered"]]
+        for a in s["answers"]:
+            row += ["", 0, 0, None] if a is None or a["answer"] is None else \
+                   [a["answer"], int(a["correct"]), a["score"], a["elapsed_ms"]]
+        rows.append(row)
+    return "Results", rows, {1, 2} | {6 + 4 * i for i in range(count)}
+
+
+def questions_sheet(report):
+    """The report's questions, one row each, for the teacher to sort and filter."""
+    rows = [["question", "type", "prompt", "answer", "answered", "percent_right", "discrimination",
+             "avg_seconds", "A", "B", "C", "D", "most_chosen_wrong", "chosen_by", "note"]]
+    for q in report["questions"]:
+        share, disc, wrong = q["correct_share"], q["discrimination"], q["most_chosen_wrong"]
+        letters = ({c["letter"]: c["count"] for c in q["choices"]}
+                   if q["type"] in ("choice", "multi") else {})
+        rows.append([q["question_idx"] + 1, q["type"], q["prompt"],
+                     "" if q["poll"] else _right_answer_label(q), q["answered"],
+                     None if share is None else round(share * 100),
+                     None if disc is None else round(disc, 2),
+                     None if q["avg_ms"] is None else round(q["avg_ms"] / 1000, 1),
+                     *(letters.get(letter) for letter in LETTERS),
+                     "" if wrong is None else str(wrong["answer"]),
+                     None if wrong is None else wrong["count"], q["flag"] or ""])
+    return "Questions", rows, {2, 3, 12}
+
+
+# -- spreadsheets
+#
+# The smallest .xlsx that Excel and LibreOffice open without a repair prompt:
+# SpreadsheetML parts in ECMA-376 element order, strings in a shared table
+# (a string cell is never a formula), numbers as numbers.
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CELL_MAX = 32767               # Excel's limit, in UTF-16 units
+_STYLE_HEADER, _STYLE_TEXT = 1, 2
+
+_STYLES = f"""<styleSheet xmlns="{_MAIN_NS}">
+<fonts count="2">
+<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>
+<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>
+</fonts>
+<fills count="2">
+<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>
+</fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="3">
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+</cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>"""
+
+
+def _cut16(text, limit):
+    """At most `limit` UTF-16 units, never splitting a character."""
+    text = text[:limit]
+    while len(text.encode("utf-16-le")) // 2 > limit:
+        text = text[:-1]
+    return text
+
+
+def _cell_xml(text):
+    text = _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Excel reads "_x0041_" as an escaped "A": escape the underscore to keep it literal.
+    return escape(re.sub(r"_(?=x[0-9A-Fa-f]{4}_)", "_x005F_", _cut16(text, _CELL_MAX)))
+
+
+def _column(i):
+    """0 → A, 26 → AA."""
+    name, i = "", i + 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _sheet_names(names):
+    """Excel's rules: 1..31 characters, none of []:*?/\\, unique ignoring case."""
+    out, seen = [], {"history"}
+    for i, name in enumerate(names, 1):
+        name = "".join(c for c in _XML_ILLEGAL.sub("", str(name))
+                       if c not in "[]:*?/\\" and unicodedata.category(c) != "Cc")
+        base = _cut16(name.strip().strip("'").strip(), 31) or f"Sheet{i}"
+        name, k = base, 2
+        while name.casefold() in seen:
+            name, k = _cut16(base, 31 - len(f" ({k})")) + f" ({k})", k + 1
+        seen.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def _width(value):
+    lines = str(value).split("\n") or [""]
+    return max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines)
+
+
+def _worksheet(rows, text_columns, strings, selected):
+    widths, xml_rows, last_col = {}, [], -1
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, value in enumerate(row):
+            # Text columns stay text; so do ints past Excel's 15 significant digits.
+            as_text = c in text_columns or (type(value) is int and abs(value) >= 10 ** 15)
+            if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
+                continue
+            ref = f"{_column(c)}{r}"
+            style = _STYLE_HEADER if r == 1 else _STYLE_TEXT if as_text else 0
+            s = f' s="{style}"' if style else ""
+            if isinstance(value, bool) and not as_text:
+                cells.append(f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, (int, float)) and not as_text:
+                cells.append(f'<c r="{ref}"{s}><v>{value!r}</v></c>')
+            else:
+                index = strings.setdefault(_cell_xml(str(value)), len(strings))
+                cells.append(f'<c r="{ref}"{s} t="s"><v>{index}</v></c>')
+            widths[c] = max(widths.get(c, 0), _width(value))
+            last_col = max(last_col, c)
+        if cells:
+            xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+    dimension = f"A1:{_column(last_col)}{len(rows)}" if last_col >= 0 else "A1"
+    tab = ' tabSelected="1"' if selected else ""
+    pane = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>') if rows else ""
+    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{min(max(w + 2, 8), 60)}" customWidth="1"/>'
+                   for c, w in sorted(widths.items()))
+    text_ranges = " ".join(f"{_column(c)}1:{_column(c)}{len(rows)}" for c in sorted(text_columns)
+                           if rows and c <= last_col)
+    return "".join([
+        f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">',
+        f'<dimension ref="{dimension}"/>',
+        f'<sheetViews><sheetView workbookViewId="0"{tab}>{pane}</sheetView></sheetViews>',
+        '<sheetFormatPr defaultRowHeight="15"/>',
+        f"<cols>{cols}</cols>" if cols else "",
+        f'<sheetData>{"".join(xml_rows)}</sheetData>',
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>',
+        # No green "number stored as text" triangles on ids like 007123.
+        f'<ignoredErrors><ignoredError sqref="{text_ranges}" numberStoredAsText="1"/></ignoredErrors>'
+        if text_ranges else "",
+        "</worksheet>"])
+
+
+def xlsx_bytes(sheets) -> bytes:
+    """[(name, rows, text_columns)] → an .xlsx file; text_columns stay text (007123)."""
+    sheets = list(sheets) or [("Sheet1", [], set())]
+    names = _sheet_names(name for name, _, _ in sheets)
+    strings = {}            # the shared-strings table: escaped text → index, filled by the sheets
+    worksheets = [_worksheet(rows, set(text_columns or ()), strings, i == 0)
+                  for i, (_, rows, text_columns) in enumerate(sheets)]
+    n, kind = len(sheets), "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    numbered = range(1, n + 1)
+    content_types = "".join([
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+        '<Default Extension="xml" ContentType="application/xml"/>',
+        f'<Override PartName="/xl/workbook.xml" ContentType="{kind}.sheet.main+xml"/>',
+        *(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{kind}.worksheet+xml"/>'
+          for i in numbered),
+        f'<Override PartName="/xl/styles.xml" ContentType="{kind}.styles+xml"/>',
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}.sharedStrings+xml"/>',
+        "</Types>"])
+    workbook_rels = "".join([
+        f'<Relationships xmlns="{_PKG_REL_NS}">',
+        *(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+          for i in numbered),
+        f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>',
+        f'<Relationship Id="rId{n + 2}" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>',
+        "</Relationships>"])
+    workbook = "".join([
+        f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">',
+        '<bookViews><workbookView activeTab="0"/></bookViews><sheets>',
+        *(f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>'
+          for i, name in zip(numbered, names)),
+        "</sheets></workbook>"])
+    shared = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in strings)
+    parts = [   # [Content_Types].xml first: some readers look for it there
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", f'<Relationships xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" '
+                        f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        ("xl/workbook.xml", workbook),
+        ("xl/_rels/workbook.xml.rels", workbook_rels),
+        ("xl/styles.xml", _STYLES),
+        ("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN_NS}" uniqueCount="{len(strings)}">{shared}</sst>'),
+        *((f"xl/worksheets/sheet{i}.xml", xml) for i, xml in zip(numbered, worksheets))]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts:
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))   # the same report, the same bytes
+            info.external_attr = 0o644 << 16                       # readable when unzipped
+            archive.writestr(info, (_XML_HEAD + xml).encode("utf-8"), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+# Quiz files from elsewhere: Kahoot sheets, GIFT, Aiken; and GIFT out ########
+#
+# Plain functions from bytes or text to pool dicts: no sockets, no SQL, no
+# files. A question that does not fit quizbox is skipped with its number and
+# a reason, never the whole file; a file that cannot be read at all raises
+# FormatError, with a message for the teacher. What GIFT cannot hold (time
+# limits, a number question's range, the title) pool_to_gift writes in
+# "// quizbox: {...}" comments, which Moodle ignores and import_gift reads back.
+
+
+class FormatError(Exception):
+    """A file quizbox cannot read at all; the message is for the teacher who sent it."""
+
+
+class _Skip(Exception):
+    """One question that does not fit quizbox; the message says why."""
+
+
+# Text and pools shared by every format #######################################
+
+def _decode(data: bytes, what: str, legacy: bool = False) -> str:
+    """Bytes to text: UTF-8 (BOM or not), UTF-16 with a BOM; cp1252 only if `legacy`."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FormatError(f"{what} is damaged UTF-16 text.") from None
+    elif b"\x00" in data:
+        raise FormatError(f"{what} is not a text file (it contains NUL bytes).")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            if not legacy:
+                raise FormatError(f"{what} is not UTF-8 text: save it again choosing "
+                                  "the UTF-8 encoding.") from None
+            try:    # Excel's "CSV" on Windows is cp1252
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise FormatError(f"{what} is neither UTF-8 nor Windows text.") from None
+    if "\x00" in text:
+        raise FormatError(f"{what} is not a text file (it contains NUL characters).")
+    return text
+
+
+def _check_size(data: bytes) -> None:
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(f"It is larger than {MAX_FILE_BYTES // 1024} KB; a quiz is far smaller.")
+
+
+def _check_text(text: str, what: str = "The file") -> None:
+    if "\x00" in text:
+        raise FormatError(f"{what} contains NUL characters.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FormatError(f"{what} contains characters that are not valid Unicode.") from None
+
+
+def _clean(text: str) -> str:
+    """One cell or answer: Windows line ends unified, control characters dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text).strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Skip("it contains characters that are not valid Unicode") from None
+    return text
+
+
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+def _import_number(value):
+    """1822.0 -> 1822, so pools show whole numbers as a teacher wrote them."""
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
+
+
+def _checked(q: dict) -> dict:
+    """Raise _Skip if q does not fit quizbox; else q, tidied."""
+    q["prompt"] = _clean(q["prompt"])
+    if not q["prompt"]:
+        raise _Skip("the question text is empty")
+    if len(q["prompt"]) > MAX_PROMPT:
+        raise _Skip(f"the question is {len(q['prompt'])} characters long; "
+                    f"quizbox shows at most {MAX_PROMPT}")
+    if "choices" in q:
+        q["choices"] = [_clean(c) for c in q["choices"]]
+        if not 2 <= len(q["choices"]) <= len(LETTERS):
+            raise _Skip(f"it has {len(q['choices'])} choices; quizbox takes 2 to {len(LETTERS)}")
+        for choice in q["choices"]:
+            if not choice:
+                raise _Skip("one of its choices is empty")
+            if len(choice) > MAX_CHOICE:
+                raise _Skip(f'the choice "{_short(choice)}" is {len(choice)} characters long; '
+                            f"quizbox shows at most {MAX_CHOICE}")
+    if "accept" in q:
+        q["accept"] = list(dict.fromkeys(a for a in map(_clean, q["accept"]) if a))
+        if not 1 <= len(q["accept"]) <= MAX_ACCEPT:
+            raise _Skip(f"it has {len(q['accept'])} accepted answers; "
+                        f"quizbox takes 1 to {MAX_ACCEPT}")
+        for answer in q["accept"]:
+            if len(answer) > MAX_ACCEPT_LEN:
+                raise _Skip(f'the answer "{_short(answer)}" is {len(answer)} characters long; '
+                            f"quizbox takes answers of at most {MAX_ACCEPT_LEN}")
+    explanation = _clean(q.pop("explanation", "") or "")
+    if explanation:
+        q["explanation"] = explanation
+    limit = q.pop("time_limit", None)
+    if limit is not None:   # clamped rather than skipped: the question itself is fine
+        q["time_limit"] = round(min(max(limit, TIME_LIMIT_RANGE[0]), TIME_LIMIT_RANGE[1]))
+    return q
+
+
+def _pool(title: str, questions: list, skipped: list, defaults: dict | None = None):
+    """The pool dict, or FormatError when not one question could be imported."""
+    if not questions:
+        if not skipped:
+            raise FormatError("No questions were found in it.")
+        reasons = "; ".join(f"question {s['question']}: {s['why']}" for s in skipped[:10])
+        more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
+        raise FormatError(f"None of its questions could be imported: {reasons}{more}.")
+    pool = {"title": title, "time_limit_default": 20, "score_fn": "speed"}
+    pool.update(defaults or {})
+    pool["questions"] = questions
+    return pool, skipped
+
+
+def _each_question(items):
+    """Run each (n, build) pair; collect the questions and the skipped reasons."""
+    questions, skipped = [], []
+    for n, build in items:
+        try:
+            questions.append(_checked(build()))
+        except _Skip as exc:
+            skipped.append({"question": n, "why": str(exc)})
+    return questions, skipped
+
+
+# xlsx ########################################################################
+
+_DTD_RE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_CELL_REF_RE = re.compile(r"([A-Za-z]{1,3})(\d*)$")
+_OOXML_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")   # how Excel writes control characters
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _part_text(raw: bytes, part: str) -> str:
+    """A part's XML as text, refused if it declares a DTD (entity expansion attacks).
+
+    Parsing from str makes expat ignore the declared encoding, so nothing can hide
+    a DOCTYPE from this check in an encoding it does not see."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FormatError(f"Its part {part} is not UTF-8 XML.") from None
+    if _DTD_RE.search(text):
+        raise FormatError(f"Its part {part} declares a DOCTYPE or entities, which a "
+                          "spreadsheet never needs; quizbox refuses it for safety.")
+    return text
+
+
+def _elements(text: str, names: set):
+    """Stream the finished elements named `names` (with their content).
+
+    Every other finished element is dropped from its parent as it ends, so memory
+    stays flat however many rows, cells or other elements the sheet holds."""
+    parser = ET.XMLPullParser(events=("start", "end"))
+    stack, inside = [], 0       # open elements; how many of them are wanted
+    for start in range(0, len(text), 1 << 14):     # small bites: few pending events
+        parser.feed(text[start:start + (1 << 14)])
+        for event, element in parser.read_events():
+            wanted = _local(element.tag) in names
+            if event == "start":
+                stack.append(element)
+                inside += wanted
+                continue
+            stack.pop()
+            inside -= wanted
+            if wanted:
+                yield element
+            if stack and not inside:
+                stack[-1].remove(element)
+    parser.close()
+
+
+def _rich_text(element) -> str:
+    """Text of a shared or inline string: plain <t>, or rich-text runs <r><t>."""
+    parts = []
+    for child in element:
+        name = _local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":   # a run; <rPh> (phonetic hints) is left out on purpose
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return _OOXML_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts))
+
+
+def _cell_text(cell, shared: list) -> str:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = next((c for c in cell if _local(c.tag) == "is"), None)
+        return "" if inline is None else _rich_text(inline)
+    value = next((c.text for c in cell if _local(c.tag) == "v"), None)
+    if value is None:
+        return ""
+    if kind == "s":
+        try:
+            return shared[int(value)]
+        except (ValueError, IndexError):
+            raise FormatError("A cell refers to a text the file does not contain.") from None
+    if kind == "b":
+        return "TRUE" if value.strip() == "1" else "FALSE"
+    if kind == "n":     # 30.0 -> "30", as the spreadsheet shows it
+        try:
+            number = float(value)
+            return str(_import_number(number)) if math.isfinite(number) else value.strip()
+        except ValueError:
+            return value.strip()
+    return value    # "str" (a formula's text), "e" (an error like #N/A), "d" (a date)
+
+
+def _column_index(ref: str, fallback: int) -> int:
+    match = _CELL_REF_RE.match(ref or "")
+    if not match:
+        return fallback
+    index = 0
+    for letter in match.group(1).upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _shared_strings(text: str) -> list:
+    strings = []
+    for si in _elements(text, {"si"}):
+        if len(strings) >= MAX_SHARED_STRINGS:
+            raise FormatError(f"It holds more than {MAX_SHARED_STRINGS:,} texts; "
+                              "a quiz needs far fewer.")
+        strings.append(_rich_text(si))
+    return strings
+
+
+def _sheet_rows(text: str, shared: list) -> list:
+    cells = {}      # (row, column) -> text, for cells that hold something
+    row_index = -1
+    for row in _elements(text, {"row"}):
+        row_index = int(row.get("r")) - 1 if (row.get("r") or "").isdigit() else row_index + 1
+        column = -1
+        for cell in row:
+            if _local(cell.tag) != "c":
+                continue
+            column = _column_index(cell.get("r"), column + 1)
+            value = _cell_text(cell, shared)
+            if not value:
+                continue
+            if row_index >= MAX_ROWS:
+                raise FormatError(f"Its first sheet has more than {MAX_ROWS:,} rows.")
+            if column >= MAX_COLUMNS:
+                raise FormatError(f"Its first sheet has more than {MAX_COLUMNS} columns.")
+            cells[row_index, column] = value
+    if not cells:
+        return []
+    height = max(r for r, _ in cells) + 1
+    width = max(c for _, c in cells) + 1
+    return [[cells.get((r, c), "") for c in range(width)] for r in range(height)]
+
+
+def _too_big() -> FormatError:
+    return FormatError(f"It unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB; "
+                       "a quiz spreadsheet is far smaller.")
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    _check_size(data)
+    if not data.startswith(b"PK\x03\x04"):
+        raise FormatError("It is not an .xlsx spreadsheet (not a zip archive).")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise FormatError("It is a damaged or incomplete .xlsx file.") from None
+    # Declared sizes first (cheap); reads are capped too, since declared sizes can lie.
+    if len(members) > MAX_ZIP_MEMBERS or \
+            sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        raise _too_big()
+    return archive
+
+
+def read_xlsx_rows(data: bytes) -> list[list[str]]:
+    """The first worksheet's cells as rows of text ("" where a cell is missing)."""
+    archive = _open_zip(data)
+    names = {name.lower(): name for name in archive.namelist()}
+    budget = [MAX_UNZIPPED_BYTES]
+
+    def read(part):
+        """A part's XML text, or None if the archive lacks it."""
+        name = names.get(part.lower())
+        if name is None:
+            return None
+        with archive.open(name) as member:
+            raw = member.read(budget[0] + 1)
+        if len(raw) > budget[0]:
+            raise _too_big()
+        budget[0] -= len(raw)
+        return _part_text(raw, part)
+
+    try:
+        sheet_part, strings_part = _first_sheet_parts(read)
+        strings_text = read(strings_part)
+        shared = _shared_strings(strings_text) if strings_text else []
+        sheet_text = read(sheet_part)
+        if sheet_text is None:
+            raise FormatError("It is not an Excel workbook (no worksheet found); in "
+                              "LibreOffice or Numbers, save or export it as .xlsx.")
+        return _sheet_rows(sheet_text, shared)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError, ET.ParseError):
+        # Bad CRC, truncated data, encryption, unsupported compression, broken XML.
+        raise FormatError("It is a damaged or incomplete .xlsx file.") from None
+
+
+def _first_sheet_parts(read) -> tuple[str, str]:
+    """Paths of the first worksheet and of the shared strings, from the workbook's links."""
+    sheet, strings = "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"
+    workbook, rels = read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels")
+    if not workbook or not rels:
+        return sheet, strings
+    targets = {}
+    for link in ET.fromstring(rels).iter():
+        if _local(link.tag) != "Relationship":
+            continue
+        target = link.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+        targets[link.get("Id")] = path
+        if link.get("Type", "").endswith("/sharedStrings"):
+            strings = path
+    first = next((s for s in ET.fromstring(workbook).iter() if _local(s.tag) == "sheet"), None)
+    if first is not None:
+        link_id = next((v for k, v in first.attrib.items() if _local(k) == "id"), None)
+        sheet = targets.get(link_id, sheet)
+    return sheet, strings
+
+
+# CSV #########################################################################
+
+def read_csv_rows(data: bytes) -> list[list[str]]:
+    """A spreadsheet saved as CSV: UTF-8 (or cp1252), comma, semicolon or tab."""
+    _check_size(data)
+    text = _decode(data, "This CSV file", legacy=True)
+    # The delimiter is the one that splits the header row into Kahoot's columns
+    # (title rows above it may have none; a header cell may hold commas).
+    lines = text.splitlines()
+    if lines and re.fullmatch(r"sep=.", lines[0]):     # Excel's "sep=;" first line
+        text, lines = text.split("\n", 1)[1] if "\n" in text else "", lines[1:]
+    header = next((line for line in lines if re.search(r"answer\s*1", line, re.I)),
+                  next((line for line in lines if line.strip()), ""))
+    rows = []
+    try:
+        split = {d: next(csv.reader([header], delimiter=d), []) for d in ",;\t"}
+        delimiter = next((d for d, cells in split.items() if _kahoot_header([cells])),
+                         max(split, key=lambda d: len(split[d])))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            while row and not row[-1].strip():
+                row.pop()   # spreadsheets pad rows with empty cells
+            if len(rows) >= MAX_ROWS:
+                raise FormatError(f"It has more than {MAX_ROWS:,} rows.")
+            if len(row) > MAX_COLUMNS:
+                raise FormatError(f"It has more than {MAX_COLUMNS} columns.")
+            rows.append(row)
+    except csv.Error as exc:
+        raise FormatError(f"It is not a readable CSV file ({exc}).") from None
+    return rows
+
+
+# Kahoot spreadsheet ##########################################################
+
+_KAHOOT_COLUMNS = ("question", "answer 1", "answer 2", "answer 3", "answer 4",
+                   "time limit", "correct")
+_TEMPLATE_TEXTS = {"quiz template"}     # Kahoot's own words above the header, not a title
+
+
+def _kahoot_header(rows):
+    """(row index, {column key: index}) of the header row, or None."""
+    for i, row in enumerate(rows):
+        columns = {}
+        for j, cell in enumerate(row):
+            name = " ".join(cell.lower().split())
+            if re.match(r"question\s*(number|no\b|nr\b|#)", name):
+                continue    # a numbering column, not the question
+            key = next((k for k in _KAHOOT_COLUMNS if name.startswith(k)), None)
+            if key and key not in columns:
+                columns[key] = j
+        if "question" in columns and "answer 1" in columns:
+            return i, columns
+    return None
+
+
+def _kahoot_title(rows):
+    """A short text above the header (instructions there are long sentences)."""
+    for row in rows:
+        for cell in row:
+            text = " ".join(cell.split())
+            if text and len(text) <= 60 and text.lower() not in _TEMPLATE_TEXTS:
+                return text
+    return None
+
+
+def _number(text: str):
+    match = re.match(r"\s*(-?\d+(?:[.,]\d+)?)", text)
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
+def _kahoot_question(cell) -> dict:
+    kept = [(i, cell(f"answer {i}")) for i in range(1, 5)]
+    kept = [(i, text) for i, text in kept if text]          # empty answers are dropped
+    letter_of = {i: LETTERS[k] for k, (i, _) in enumerate(kept)}
+    if len(kept) < 2:
+        raise _Skip("it needs at least 2 answers")
+    numbers = [n for n in re.split(r"[\s,;]+", cell("correct")) if n]
+    if not numbers:
+        raise _Skip("no correct answer is given")
+    letters = []
+    for text in numbers:
+        number = _number(text)
+        if number is None or not number.is_integer() or int(number) not in letter_of:
+            filled = ", ".join(str(i) for i in letter_of)
+            raise _Skip(f'the correct answer "{text}" is not one of the filled answers ({filled})')
+        letters.append(letter_of[int(number)])
+    letters = sorted(set(letters))
+    q = {"prompt": cell("question"), "choices": [text for _, text in kept],
+         "correct": letters[0] if len(letters) == 1 else letters}
+    limit = cell("time limit")
+    if limit:
+        seconds = _number(limit)
+        if seconds is None:
+            raise _Skip(f'the time limit "{_short(limit)}" is not a number of seconds')
+        q["time_limit"] = seconds
+    return q
+
+
+def import_kahoot_rows(rows: list[list[str]], title: str | None = None):
+    """Kahoot's quiz template (title rows, a header row, one question per row)."""
+    found = _kahoot_header(rows)
+    if found is None:
+        raise FormatError('It is not a Kahoot quiz sheet: no header row with "Question", '
+                          '"Answer 1" … "Answer 4", "Time limit" and "Correct answer(s)".')
+    header, columns = found
+    items, n = [], 0
+    for row in rows[header + 1:]:
+        def cell(key, row=row):
+            j = columns.get(key, len(row))
+            return row[j].strip() if j < len(row) else ""
+        if not any(cell(k) for k in _KAHOOT_COLUMNS if k != "time limit"):
+            continue    # blank, or only Kahoot's pre-filled question number
+        n += 1
+        items.append((n, lambda cell=cell: _kahoot_question(cell)))
+    questions, skipped = _each_question(items)
+    return _pool(_kahoot_title(rows[:header]) or title or DEFAULT_TITLE, questions, skipped)
+
+
+# GIFT ########################################################################
+
+# Each escaped character is swapped for a private-use placeholder while the
+# structure is parsed, then swapped back: "\=" must never read as an answer mark.
+_GIFT_ESCAPED = "\\~=#{}:n"
+_PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_GIFT_ESCAPED)}
+_RESTORE = {ord(p): ("\n" if ch == "n" else ch) for ch, p in _PLACEHOLDER.items()}
+_FORMAT_RE = re.compile(r"\[(html|moodle|plain|markdown)\]\s*")
+_WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d+)?)%")
+_TAG_RE = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>", re.S)
+_META_RE = re.compile(r"//\s*quizbox:\s*(\{.*\})\s*$")
+# Fields GIFT cannot hold, kept in a "// quizbox: {...}" comment that Moodle ignores.
+_META_FIELDS = {"title": str, "time_limit_default": int, "score_fn": str,
+                "time_limit": int, "min": (int, float), "max": (int, float),
+                "step": (int, float)}
+
+
+def _strip_html(text: str) -> str:
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", text)
+    text = html.unescape(_TAG_RE.sub("", text))
+    return "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
+
+
+def _gift_text(raw: str, fmt: str) -> tuple[str, str]:
+    """A piece of GIFT text as plain text, and its format ([html] etc. or inherited)."""
+    raw = " ".join(raw.split())     # line breaks in the file are not line breaks shown
+    match = _FORMAT_RE.match(raw)
+    if match:
+        fmt, raw = match.group(1), raw[match.end():]
+    if fmt in ("html", "moodle"):   # Moodle's own format is HTML too
+        raw = _strip_html(raw)
+    elif fmt == "markdown":
+        raw = re.sub(r"\*\*|__", "", raw)
+    return raw.translate(_RESTORE).strip(), fmt
+
+
+def _gift_weight(part: str, default: float) -> tuple[float, str]:
+    match = _WEIGHT_RE.match(part)
+    return (float(match.group(1)), part[match.end():]) if match else (default, part)
+
+
+def _gift_choice(answer: str, fmt: str):
+    items = []      # (weight, text, feedback)
+    for part in answer.replace("=", "~=").split("~"):
+        part = part.strip()
+        if not part:
+            continue
+        weight, part = (100.0, part[1:]) if part.startswith("=") else _gift_weight(part, 0.0)
+        text, _, feedback = part.partition("#")
+        items.append((weight, _gift_text(text, fmt)[0], _gift_text(feedback, fmt)[0]))
+    if len(items) > len(LETTERS):
+        raise _Skip(f"it has {len(items)} choices; quizbox takes 2 to {len(LETTERS)}")
+    if "=" in answer:   # one or more "=" answers: pick one (either right if several)
+        right = [i for i, item in enumerate(items) if item[0] >= 100]
+        q = {"choices": [text for _, text, _ in items]}
+        q["correct"] = LETTERS[right[0]] if len(right) == 1 else [LETTERS[i] for i in right]
+    else:               # only weights: tick every answer worth something
+        right = [i for i, item in enumerate(items) if item[0] > 0]
+        q = {"type": "multi", "choices": [text for _, text, _ in items],
+             "correct": [LETTERS[i] for i in right]}
+    if not right:
+        raise _Skip("none of its answers is marked right")
+    return q, next((items[i][2] for i in right if items[i][2]), "")
+
+
+def _gift_truefalse(answer: str, fmt: str):
+    bits = [_gift_text(b, fmt)[0] for b in answer.split("#", 2)] + ["", ""]
+    is_true = bits[0].upper() in ("T", "TRUE")
+    # {T#shown to a wrong reply#shown to a right one}: either explains the answer
+    return {"choices": ["True", "False"], "correct": "A" if is_true else "B"}, bits[2] or bits[1]
+
+
+def _gift_short(answer: str, fmt: str):
+    accept, feedback = [], ""
+    for part in answer.split("="):
+        weight, part = _gift_weight(part.strip(), 100.0)
+        text, _, note = part.partition("#")
+        text = _gift_text(text, fmt)[0]
+        if weight >= 100 and text and text != "*":  # "*" is Moodle's "anything else"
+            accept.append(text)
+            feedback = feedback or _gift_text(note, fmt)[0]
+    if not accept:
+        raise _Skip("none of its answers is marked fully right")
+    return {"type": "text", "accept": accept}, feedback
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    if "e" in text:
+        return 6
+    return min(len(text.partition(".")[2].rstrip("0")), 6)
+
+
+def _gift_number(value: str) -> tuple[float, float]:
+    """"1.5" / "1.5:0.1" (with tolerance) / "1..2" (a range) -> (correct, tolerance)."""
+    try:
+        if value.find("..") > 0:
+            low, high = (float(x) for x in value.split("..", 1))
+            places = max(_decimals(low), _decimals(high)) + 1
+            correct, tolerance = round((low + high) / 2, places), round(abs(high - low) / 2, places)
+        elif value.find(":") > 0:
+            correct, tolerance = (float(x) for x in value.split(":", 1))
+        else:
+            correct, tolerance = float(value), 0.0
+    except ValueError:
+        raise _Skip(f'"{_short(value)}" is not a number') from None
+    if not (abs(correct) <= 1e12 and abs(tolerance) <= 1e12):     # also NaN and infinity
+        raise _Skip(f'"{_short(value)}" is not a number quizbox can take')
+    return correct, abs(tolerance)
+
+
+def _gift_numerical(answer: str, fmt: str, meta: dict):
+    best = None     # (weight, correct, tolerance, feedback)
+    for part in answer.split("~", 1)[0].split("="):     # "~" starts "any other number"
+        part = part.strip()
+        if not part:
+            continue
+        weight, part = _gift_weight(part, 100.0)
+        value, _, note = part.partition("#")
+        value = _gift_text(value, "plain")[0]
+        if value == "*":    # Moodle's "any other number"
+            continue
+        correct, tolerance = _gift_number(value)
+        if best is None or weight > best[0]:
+            best = (weight, correct, tolerance, _gift_text(note, fmt)[0])
+    if best is None or best[0] <= 0:
+        raise _Skip("no right number is given")
+    _, correct, tolerance, feedback = best
+    step = 10.0 ** -max(_decimals(correct), _decimals(tolerance))
+    # GIFT has no input range: take a round one around the answer (0 up if it is positive).
+    top = 10.0 ** max(1, math.ceil(math.log10(abs(correct) + tolerance + 1)))
+    q = {"type": "number", "min": 0 if correct - tolerance >= 0 else -top, "max": top,
+         "correct": correct, "step": step, "tolerance": tolerance}
+    if {"min", "max"} <= meta.keys() and meta["min"] <= correct <= meta["max"] \
+            and meta.get("step", 1) > 0:    # written by pool_to_gift: restore them exactly
+        q.update(min=meta["min"], max=meta["max"], step=meta.get("step", 1))
+    return {k: (_import_number(v) if isinstance(v, float) else v) for k, v in q.items()}, feedback
+
+
+def _gift_prompt(before: str, after: str) -> str:
+    """The question text around the answer block; "_____" marks a missing word."""
+    if not after.strip():
+        return before
+    if re.fullmatch(r"[\s.!?;:,]*", after) and before.rstrip().endswith(("?", ":")):
+        return before       # "What is pi? {#3.14}." : the dot is no missing word
+    return before + "_____" + after
+
+
+def _gift_question(text: str, meta: dict) -> dict:
+    text = re.sub(r"\\([\\~=#{}:n])", lambda m: _PLACEHOLDER[m.group(1)], text)
+    if text.startswith("::"):           # "::Title::" names the question in Moodle only
+        end = text.find("::", 2)
+        if end >= 0:
+            text = text[end + 2:].lstrip()
+    start, end = text.find("{"), text.find("}")
+    if start < 0 and end < 0:
+        raise _Skip("it is a description with no answers, not a question")
+    if start < 0 or end < start or "{" in text[start + 1:end]:
+        raise _Skip("its braces { } do not match (write \\{ or \\} for a brace in the text)")
+    if "{" in text[end + 1:] or "}" in text[end + 1:]:
+        raise _Skip("it has more than one answer block { }, which quizbox cannot play")
+    prompt, fmt = _gift_text(_gift_prompt(text[:start], text[end + 1:]), "moodle")
+    answer, general = text[start + 1:end].strip(), ""
+    if "####" in answer:
+        answer, _, general = answer.rpartition("####")
+        answer, general = answer.strip(), _gift_text(general, fmt)[0]
+    if not answer:
+        raise _Skip("it is an essay question (empty { }), which quizbox cannot mark")
+    if answer.startswith("#"):
+        q, feedback = _gift_numerical(answer[1:], fmt, meta)
+    elif "~" in answer:
+        q, feedback = _gift_choice(answer, fmt)
+    elif "=" in answer and "->" in answer:
+        raise _Skip("it is a matching question, which quizbox does not have")
+    elif answer.partition("#")[0].strip().upper() in ("T", "TRUE", "F", "FALSE"):
+        q, feedback = _gift_truefalse(answer, fmt)
+    else:
+        q, feedback = _gift_short(answer, fmt)
+    q = {"prompt": prompt, **q, "explanation": general or feedback}
+    if "time_limit" in meta:
+        q["time_limit"] = meta["time_limit"]
+    return q
+
+
+def _gift_meta(line: str) -> dict:
+    """Known fields of a "// quizbox: {...}" comment; anything odd is ignored."""
+    match = _META_RE.match(line)
+    if not match or len(line) > 2000:
+        return {}
+    try:
+        data = json.loads(match.group(1))
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if k in _META_FIELDS and not isinstance(v, bool)
+            and isinstance(v, _META_FIELDS[k])
+            and (not isinstance(v, float) or math.isfinite(v))}
+
+
+def _gift_blocks(text: str):
+    """Each question's lines (blank lines separate questions) and its quizbox comment."""
+    block, meta = [], {}
+    for line in text.splitlines() + [""]:
+        stripped = line.strip()
+        if stripped.startswith("//"):
+            meta.update(_gift_meta(stripped))
+        elif stripped.startswith("$CATEGORY:") and not block:
+            pass    # Moodle's question bank category: nothing to do in quizbox
+        elif stripped:
+            block.append(line)
+        elif block or meta:
+            yield "\n".join(block).strip(), meta
+            block, meta = [], {}
+
+
+def import_gift(text: str, title: str | None = None):
+    """Moodle GIFT: multiple choice, true/false, short answer, numerical."""
+    _check_text(text)
+    text = re.sub("[\ue000-\ue00f]", "", text)      # our placeholders, never real text
+    items, defaults = [], {}
+    for body, meta in _gift_blocks(text):
+        if not body:
+            if not items:   # a comment before the first question describes the pool
+                defaults.update(meta)
+            continue
+        items.append((len(items) + 1, lambda body=body, meta=meta: _gift_question(body, meta)))
+    questions, skipped = _each_question(items)
+    pool_fields = {}
+    if isinstance(defaults.get("time_limit_default"), int):
+        low, high = TIME_LIMIT_RANGE
+        pool_fields["time_limit_default"] = min(max(defaults["time_limit_default"], low), high)
+    if defaults.get("score_fn") in ("speed", "flat"):
+        pool_fields["score_fn"] = defaults["score_fn"]
+    pool_title = " ".join(str(defaults.get("title", "")).split())[:200]
+    return _pool(pool_title or title or DEFAULT_TITLE, questions, skipped, pool_fields)
+
+
+# Aiken #######################################################################
+
+_AIKEN_OPTION_RE = re.compile(r"([A-Z])\s*[.)]\s+(.*)")
+_AIKEN_ANSWER_RE = re.compile(r"ANSWER\s*:\s*([^\s.)]*)", re.IGNORECASE)
+
+
+def _aiken_question(prompt_lines, options, answer) -> dict:
+    if answer is None:
+        raise _Skip('it has no "ANSWER:" line after its options')
+    if not options:
+        raise _Skip('it has no options ("A) …" or "A. …")')
+    letters = [letter for letter, _ in options]
+    if len(set(letters)) != len(letters):
+        raise _Skip("two of its options have the same letter")
+    if len(options) > len(LETTERS):
+        raise _Skip(f"it has {len(options)} choices; quizbox takes 2 to {len(LETTERS)}")
+    if answer.upper() not in letters:
+        raise _Skip(f'its answer "{_short(answer)}" is not one of its options {", ".join(letters)}')
+    return {"prompt": "\n".join(prompt_lines), "choices": [text for _, text in options],
+            "correct": LETTERS[letters.index(answer.upper())]}
+
+
+def import_aiken(text: str, title: str | None = None):
+    """Aiken: question line(s), options "A) …" or "A. …", then "ANSWER: B"."""
+    _check_text(text)
+    parsed = []     # (prompt lines, options, answer letter or None)
+    current = None
+    for line in text.splitlines():
+        line = line.strip()
+        option, answer = _AIKEN_OPTION_RE.fullmatch(line), _AIKEN_ANSWER_RE.match(line)
+        if not line:
+            continue
+        if answer:
+            if current:
+                current[2] = answer.group(1)
+                parsed.append(current)
+            current = None
+        elif option and current:
+            current[1].append((option.group(1), option.group(2).strip()))
+        elif current and not current[1]:
+            current[0].append(line)     # the question goes on over several lines
+        else:
+            if current:                 # options but no ANSWER: that question is incomplete
+                parsed.append(current)
+            current = [[line], [], None]
+    if current:
+        parsed.append(current)
+    items = [(n, lambda p=p: _aiken_question(*p)) for n, p in enumerate(parsed, 1)]
+    questions, skipped = _each_question(items)
+    return _pool(title or DEFAULT_TITLE, questions, skipped)
+
+
+# Telling formats apart #######################################################
+
+def import_file(filename: str, data: bytes):
+    """Any supported file -> (pool, skipped); FormatError names the file and the problem."""
+    name = re.split(r"[\\/]", filename)[-1] or "file"
+    stem, dot, ext = name.rpartition(".")
+    stem, ext = (stem, "." + ext.lower()) if dot and stem else (name, "")
+    try:
+        _check_size(data)
+        if data.startswith(b"PK\x03\x04"):
+            return import_kahoot_rows(read_xlsx_rows(data), title=stem)
+        if ext == ".xlsx":
+            raise FormatError("It is not a real .xlsx file (not a zip archive).")
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise FormatError("It is an old Excel file (.xls); save it as .xlsx and try again.")
+        if ext == ".csv":
+            return import_kahoot_rows(read_csv_rows(data), title=stem)
+        if ext == ".gift":
+            return import_gift(_decode(data, "It"), title=stem)
+        if ext in (".txt", ""):
+            text = _decode(data, "It")
+            # An Aiken file may hold braces (formulas); a GIFT file has no "ANSWER: B" lines.
+            if re.search(r"^\s*ANSWER\s*:\s*[A-Z]\s*$", text, re.M | re.I) and \
+                    re.search(r"^\s*[A-Z]\s*[.)]\s", text, re.M):
+                return import_aiken(text, title=stem)
+            if re.search(r"\{[^{}]*\}", text):
+                return import_gift(text, title=stem)
+            try:    # Excel's "Unicode Text" is a tab-separated .txt
+                rows = read_csv_rows(data)
+            except FormatError:
+                rows = []
+            if _kahoot_header(rows):
+                return import_kahoot_rows(rows, title=stem)
+        raise FormatError("It is not a Kahoot spreadsheet (.xlsx or .csv), a GIFT file "
+                          "or an Aiken file.")
+    except FormatError as exc:
+        raise FormatError(f"{name}: {exc}") from None
+
+
+# GIFT export #################################################################
+
+def _gift_escape(text: str) -> str:
+    text = text.replace("\\", "\\\\")
+    for ch in "~=#{}:":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\r", "").replace("\n", "\\n")
+
+
+def _gift_piece(text: str) -> str:
+    """An answer's text, guarded so that "%50% off" is no weight and "[b]" no format."""
+    return ("[plain]" if text.startswith(("%", "[")) else "") + _gift_escape(text)
+
+
+def _gift_weight_text(weight: float) -> str:
+    return f"{weight:.5f}".rstrip("0").rstrip(".")
+
+
+def _gift_export_question(q: dict) -> str:
+    kind = q.get("type", "choice")
+    lines = []
+    if kind in ("choice", "multi"):
+        right = q["correct"] if isinstance(q["correct"], list) else [q["correct"]]
+        share = _gift_weight_text(100 / len(right))     # as quizbox scores multi
+        for letter, choice in zip(LETTERS, q["choices"]):
+            if kind == "choice":
+                mark = "=" if letter in right else "~"
+            else:
+                mark = f"~%{share}%" if letter in right else f"~%-{share}%"
+            lines.append(mark + _gift_piece(choice))
+    elif kind == "text":
+        lines = ["=" + _gift_piece(answer) for answer in q["accept"]]
+    else:   # number
+        lines = [f"#{_import_number(float(q['correct']))}:{_import_number(float(q.get('tolerance', 0)))}"]
+    if q.get("explanation"):
+        lines.append("####" + _gift_piece(q["explanation"]))
+    texts = [q["prompt"], q.get("explanation", "")] + q.get("choices", []) + q.get("accept", [])
+    # Moodle reads unmarked text as HTML; [plain] keeps "<" and "&" as written.
+    plain = any("<" in t or "&" in t for t in texts) or q["prompt"].startswith(("[", "//"))
+    return ("[plain]" if plain else "") + _gift_escape(q["prompt"]) + " {\n\t" + \
+        "\n\t".join(lines) + "\n}"
+
+
+def pool_to_gift(pool: dict) -> str:
+    """A quizbox pool as GIFT; polls and order questions become comments (GIFT lacks them)."""
+    header = {k: pool[k] for k in ("title", "time_limit_default", "score_fn") if k in pool}
+    out = [f"// {' '.join(str(pool.get('title', '')).split())} (written by quizbox)",
+           "// quizbox: " + json.dumps(header, ensure_ascii=False), ""]
+    for n, q in enumerate(pool["questions"], 1):
+        kind = q.get("type", "choice")
+        if kind not in ("choice", "multi", "text", "number") or \
+                (kind == "choice" and q.get("correct") is None):
+            what = "a poll" if kind == "choice" else f"of type {kind}"
+            out += [f"// Question {n} is {what}: not exportable, GIFT has no such question.", ""]
+            continue
+        meta = {"time_limit": q["time_limit"]} if "time_limit" in q else {}
+        if kind == "number":
+            meta.update(min=q["min"], max=q["max"], step=q.get("step", 1))
+        if meta:
+            out.append("// quizbox: " + json.dumps(meta))
+        out += [_gift_export_question(q), ""]
+    return "\n".join(out)
 
 
 # Messages ####################################################################
