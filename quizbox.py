@@ -627,6 +627,53 @@ def parse_pool_text(text, file, fallback_session_id=None, media_dir=None) -> Poo
     return parse_pool(data, file, fallback_session_id, media_dir)
 
 
+FIELD_WORDS = {"prompt": "the question", "choices": "the choices", "correct": "the right answer",
+               "accept": "the accepted answers", "explanation": "the explanation",
+               "time_limit": "the time limit", "image": "the picture", "type": "the type",
+               "min": "the smallest answer", "max": "the largest answer", "step": "the step",
+               "tolerance": "the tolerance", "title": "the title", "language": "the language",
+               "time_limit_default": "the time per question", "score_fn": "the scoring",
+               "streak_bonus": "the streak bonus", "session_id": "the session id",
+               "questions": "the questions"}
+PROBLEM_PATH_RE = re.compile(r"questions\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?)?$|(\w+)$")
+
+
+def in_teacher_words(error: PoolError) -> dict:
+    """A problem as the editor shows it: the question counted from 1, the field in words.
+    → {"path", "question" (1.. or None), "field", "message"}."""
+    match = PROBLEM_PATH_RE.match(error.path or "")
+    question = field_name = None
+    if match and match.group(1) is not None:
+        question, field_name = int(match.group(1)) + 1, match.group(2)
+        item = match.group(3)
+    elif match:
+        field_name, item = match.group(4), None
+    words = FIELD_WORDS.get(field_name, field_name or "")
+    if field_name == "choices" and item is not None:
+        words = f"choice {LETTERS[int(item)] if int(item) < len(LETTERS) else int(item) + 1}"
+    elif field_name == "accept" and item is not None:
+        words = f"accepted answer {int(item) + 1}"
+    joiner = " " if error.message[:1] in "\"0123456789-" else ": "
+    text = f"{words}{joiner}{error.message}" if words else error.message
+    if question is not None:
+        text = f"Question {question}: {text}"
+    return {"path": error.path, "question": question, "field": field_name, "message": text}
+
+
+def file_version(path):
+    """What a saved pool file is now, for a save that must not undo another: None if absent."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except FileNotFoundError:
+        return None
+
+
+def write_atomically(target, data: bytes):
+    temporary = Path(target).with_name(f".{Path(target).name}.part")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
 POOL_FILE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.json")
 MAX_POOL_BYTES = 512 * 1024
 
@@ -671,10 +718,18 @@ def save_pool_file(folder, name, text, replace=False) -> Pool:
     target = Path(folder) / name
     if target.exists() and not replace:
         raise FileExistsError(name)
-    temporary = target.with_name(f".{name}.part")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+    write_atomically(target, text.encode("utf-8"))
     return pool
+
+
+def free_pool_name(folder, title):
+    """A new file name for a pool, from its title, never one already taken."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", unicodedata.normalize("NFKD", title)
+                  .encode("ascii", "ignore").decode()).strip("-.").lower()[:60] or "quiz"
+    name, n = f"{stem}.json", 2
+    while (Path(folder) / name).exists():
+        name, n = f"{stem}-{n}.json", n + 1
+    return name
 
 
 # Storage #####################################################################
@@ -729,12 +784,20 @@ CREATE TABLE submissions (
 """
 
 # Version 2: one device per student id (a key in the cookie, and whether the
-# teacher let another device take the id); a question's clock can be paused.
+# teacher let another device take the id); a question's clock can be paused;
+# a session may have a class list.
 SCHEMA_V2 = """
 ALTER TABLE participants ADD COLUMN device TEXT NOT NULL DEFAULT '';
 ALTER TABLE participants ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE question_events ADD COLUMN paused_at_ms INTEGER;
 ALTER TABLE question_events ADD COLUMN paused_ms INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE roster (
+    sid TEXT NOT NULL REFERENCES sessions(sid),
+    position INTEGER NOT NULL,
+    student_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (sid, student_id)
+);
 """
 
 MIGRATIONS = {1: SCHEMA_V1, 2: SCHEMA_V2}   # version → script that brings the previous one to it
@@ -889,7 +952,9 @@ class Store:
             "s.status, s.recorded_at_ms FROM submissions s JOIN question_events e "
             "ON e.sid = s.sid AND e.question_idx = s.question_idx WHERE s.sid = ? "
             "ORDER BY e.opened_at_ms, s.recorded_at_ms", (sid,)).fetchall()
-        return session, participants, events, submissions
+        roster = db.execute("SELECT student_id, name FROM roster WHERE sid = ? ORDER BY position",
+                            (sid,)).fetchall()
+        return session, participants, events, submissions, roster
 
     def sessions_summary(self):
         return self.db.execute(
@@ -949,6 +1014,12 @@ class Store:
         (db or self.db).executemany(
             "DELETE FROM submissions WHERE sid = ? AND question_idx = ? AND student_id = ?",
             [(sid, s.question_idx, s.student_id) for s in submissions])
+
+    def save_roster(self, sid, roster, db=None):
+        db = db or self.db
+        db.execute("DELETE FROM roster WHERE sid = ?", (sid,))
+        db.executemany("INSERT INTO roster (sid, position, student_id, name) VALUES (?, ?, ?, ?)",
+                       [(sid, i, student_id, name) for i, (student_id, name) in enumerate(roster)])
 
     def wipe_session(self, sid, db=None):
         db = db or self.db
@@ -1182,6 +1253,7 @@ class Game:
         self.current_idx = None
         self.events = {}            # question_idx → QuestionEvent, in the order played
         self.participants = {}      # student_id → Participant, kicked ones included
+        self.roster = None          # the class list, student_id → name; None: anyone may join
         self._ranking = None        # cached; dropped whenever a total or a player changes
         self._orders = {i: order_permutation(self.sid, i, len(q.choices))
                         for i, q in enumerate(pool.questions) if q.kind == "order"}
@@ -1202,6 +1274,10 @@ class Game:
 
     def players(self):
         return [p for p in self.participants.values() if not p.kicked]
+
+    def absent(self):
+        """The class list's students who never joined: [(student_id, name)]."""
+        return [(s, n) for s, n in (self.roster or {}).items() if s not in self.participants]
 
     def ranking(self):
         if self._ranking is None:
@@ -1352,6 +1428,11 @@ class Game:
         device is the key from this phone's cookie for this id (None without
         one); new_device the key a phone gets when it takes the id. One device
         per id: another one gets id_in_use, until the teacher releases the id."""
+        if self.roster is not None:   # with a class list, the list says who and what name
+            if student_id not in self.roster:
+                raise GameError("not_on_roster", "That student id is not on the class list: "
+                                                 "check it, or ask the teacher.")
+            name = self.roster[student_id]
         player = self.participants.get(student_id)
         if player is None:
             if len(self.participants) >= self.max_participants:
@@ -1564,6 +1645,18 @@ class Game:
         player.released = True
         return change
 
+    def set_roster(self, roster):
+        """A class list (or None): names come from it → the players it renamed."""
+        self.roster = dict(roster) if roster else None
+        renamed = []
+        for student_id, name in (roster or ()):
+            player = self.participants.get(student_id)
+            if player is not None and player.name != name:
+                renamed.append(PlayerChange(player, before=self._before(player)))
+                player.name = name
+        self._ranking = None
+        return renamed
+
     def undo(self, change):
         """Put back a change that could not be stored."""
         player = change.player
@@ -1584,8 +1677,9 @@ class Game:
     @classmethod
     def restore(cls, pool, rows, max_participants=5000):
         """Rebuild a game from Store.session_rows(), replaying answers in order."""
-        session, participants, events, submissions = rows
+        session, participants, events, submissions, roster = rows
         game = cls(pool, max_participants)
+        game.roster = dict(roster) if roster else None
         for student_id, name, joined_at_ms, kicked, device, released in participants:
             game.participants[student_id] = Participant(student_id, name, joined_at_ms,
                                                         bool(kicked), device, bool(released))
@@ -1640,7 +1734,8 @@ def _csv_cell(value):
 
 def results_csv(game) -> str:
     """The gradebook export: one ranked row per player, four columns per question,
-    then the students the teacher removed, with what they answered (status "removed")."""
+    then the students the teacher removed, with what they answered (status "removed"),
+    and the class list's students who never joined (status "absent")."""
     out = io.StringIO()
     out.write("\ufeff")   # byte-order mark: spreadsheets then read names as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
@@ -1649,7 +1744,8 @@ def results_csv(game) -> str:
         header += [f"q{n}_answer", f"q{n}_correct", f"q{n}_score", f"q{n}_ms"]
     writer.writerow(header + ["status"])
     removed = [("", p) for p in game.participants.values() if p.kicked]
-    for rank, player in game.ranking() + sorted(removed, key=lambda r: r[1].name.casefold()):
+    absent = [("", Participant(student_id, name, 0)) for student_id, name in game.absent()]
+    for rank, player in game.ranking() + sorted(removed + absent, key=lambda r: r[1].name.casefold()):
         row = [rank, player.student_id, player.name, player.total, player.correct, player.answered]
         for idx in range(game.question_count):
             submission = player.answers.get(idx)
@@ -1658,7 +1754,9 @@ def results_csv(game) -> str:
             else:
                 row += [submission.answer, int(submission.correct), submission.score,
                         submission.elapsed_ms]
-        writer.writerow([_csv_cell(cell) for cell in row + ["removed" if player.kicked else ""]])
+        status = "removed" if player.kicked else "" if player.student_id in game.participants \
+            else "absent"
+        writer.writerow([_csv_cell(cell) for cell in row + [status]])
     return out.getvalue()
 
 
@@ -2019,21 +2117,50 @@ def item_analysis(questions, players, max_possible=None) -> dict:
     return {"questions": report_questions, "students": students, "summary": summary}
 
 
+def report_of(game):
+    """The report of a game, live or past: item_analysis over what it holds."""
+    questions = [{"question_idx": i, "type": q.kind, "prompt": q.prompt,
+                  "choices": game.shown_choices(i), "correct": game.right_answer(i),
+                  "poll": q.is_poll,
+                  "played": i in game.events and game.events[i].closed_at_ms is not None}
+                 for i, q in enumerate(game.pool.questions)]
+
+    def answers(player):
+        return {i: {"answer": s.answer, "correct": s.correct, "score": s.score,
+                    "elapsed_ms": s.elapsed_ms, "status": s.status}
+                for i, s in player.answers.items()}
+    players = [{"student_id": p.student_id, "name": p.name, "answers": answers(p),
+                "status": "removed" if p.kicked else "playing"}
+               for p in game.participants.values()]
+    players += [{"student_id": s, "name": n, "status": "absent", "answers": {}}
+                for s, n in game.absent()]
+    scored = sum(1 for q in game.pool.questions if not q.is_poll)
+    report = item_analysis(questions, players, max_possible=1000 * scored)
+    report["title"], report["sid"], report["state"] = game.pool.title, game.sid, game.state
+    return report
+
+
 def results_sheet(report):
     """The CSV's columns as a sheet; ids and answers are text, scores numbers."""
     count = report["summary"]["question_count"]
     header = ["rank", "student_id", "name", "total_score", "correct", "answered"]
     for n in range(1, count + 1):
         header += [f"q{n}_answer", f"q{n}_correct", f"q{n}_score", f"q{n}_ms"]
-    rows = [header]
+    rows = [header + ["status"]]
     for s in report["students"]:
-        rank = "absent" if s["absent"] else "removed" if s["removed"] else s["rank"]
-        row = [rank, s["student_id"], s["name"], s["total"], s["correct"], s["answered"]]
+        status = "absent" if s["absent"] else "removed" if s["removed"] else ""
+        row = [s["rank"], s["student_id"], s["name"], s["total"], s["correct"], s["answered"]]
         for a in s["answers"]:
             row += ["", 0, 0, None] if a is None or a["answer"] is None else \
                    [a["answer"], int(a["correct"]), a["score"], a["elapsed_ms"]]
-        rows.append(row)
+        rows.append(row + [status])
     return "Results", rows, {1, 2} | {6 + 4 * i for i in range(count)}
+
+
+def results_xlsx(report) -> bytes:
+    """The spreadsheet for the gradebook: sheet Results (the CSV's columns, ids as
+    text) and sheet Questions (the report's)."""
+    return xlsx_bytes([results_sheet(report), questions_sheet(report)])
 
 
 def questions_sheet(report):
@@ -3104,7 +3231,9 @@ def msg_lobby(game, conflicts=()):
             "participants": [{"student_id": p.student_id, "name": p.name} for p in players],
             "count": len(players),
             "removed": [{"student_id": p.student_id, "name": p.name} for p in removed],
-            "id_conflicts": list(conflicts)}
+            "id_conflicts": list(conflicts),
+            "class_list": None if game.roster is None else
+            {"count": len(game.roster), "absent": [name for _, name in game.absent()]}}
 
 
 def media_url(question):
@@ -3722,19 +3851,24 @@ class Hub:
         folder = self.config.export_dir
         if folder is None:
             return
-        target = Path(folder) / f"{self.game.sid}_{time.strftime('%Y-%m-%d_%H%M')}.csv"
-        text = results_csv(self.game)
+        stem = Path(folder) / f"{self.game.sid}_{time.strftime('%Y-%m-%d_%H%M')}"
+        report = report_of(self.game)
+        files = {".csv": results_csv(self.game).encode("utf-8"),
+                 ".xlsx": results_xlsx(report),
+                 "-report.html": report_html(report).encode("utf-8")}
 
         def write():
-            temporary = target.with_suffix(".csv.part")
-            temporary.write_text(text, encoding="utf-8", newline="")
-            os.chmod(temporary, 0o644)   # for the teacher, whatever the service's umask
-            os.replace(temporary, target)   # a reader never sees half a file
+            for suffix, data in files.items():
+                target = stem.with_name(stem.name + suffix)
+                temporary = target.with_name(target.name + ".part")
+                temporary.write_bytes(data)
+                os.chmod(temporary, 0o644)   # for the teacher, whatever the service's umask
+                os.replace(temporary, target)   # a reader never sees half a file
 
         def done(result):
             try:
                 result.get()
-                log(f"results written to {target}")
+                log(f"results written to {stem}.csv, .xlsx and -report.html")
             except OSError as exc:
                 log(f"could not write results to {folder}: {exc}")
                 self._to_instructors(frame(msg_error(
@@ -3872,6 +4006,16 @@ class Hub:
         if pool.session_id == self.game.sid and pool.document != self.game.pool.document:
             self.game = open_game(self.store, pool, self.config)
             log(f"{pool.source}: the edited questions are live now")
+
+    def set_roster(self, roster):
+        """The class list of the live session ([] clears it); stored before it counts."""
+        game, sid = self.game, self.game.sid
+        renamed = game.set_roster(roster)
+        writes = [("save_roster", sid, list(roster))]
+        writes += [("save_participant", sid, copy.copy(change.player)) for change in renamed]
+        self._enqueue(Item(writes, is_step=True), wait=True)
+        self._update_projector(lobby=True)
+        log(f"class list of {sid}: {len(roster)} students" if roster else f"class list of {sid} cleared")
 
     def kick(self, student_id):
         self._store_change(self.game.kick(student_id))
@@ -4075,7 +4219,7 @@ def invalid_pool(exc: PoolInvalid):
 
 GAME_ERROR_STATUS = {"kicked": 403, "not_joined": 401, "session_full": 503,
                      "unknown_student": 404, "finished": 409, "not_open": 409, "busy": 409,
-                     "id_in_use": 409}
+                     "id_in_use": 409, "not_on_roster": 403}
 
 
 class Signer:
@@ -4294,6 +4438,7 @@ def make_app(site: Site) -> bottle.Bottle:
         app.error(status)(http_error)
 
     student_headers, admin_headers = page_headers(STUDENT_PAGE), page_headers(ADMIN_PAGE)
+    report_headers = page_headers(REPORT_PAGE)
 
     # -- students
 
@@ -4303,6 +4448,15 @@ def make_app(site: Site) -> bottle.Bottle:
         if request.query.get("sid") != live:   # an old QR code lands in today's quiz
             return bottle.HTTPResponse(status=302, headers={"Location": f"/?sid={live}"})
         return bottle.HTTPResponse(body=STUDENT_PAGE, status=200, headers=student_headers)
+
+    @app.get("/api/session")
+    def session_info():
+        """What the join page needs before joining: the quiz, and whether a class list
+        gives the names (the phone then asks for the id alone)."""
+        game = hub.game
+        return _json_response(200, {"sid": game.sid, "title": game.pool.title,
+                                    "class_list": game.roster is not None,
+                                    "language": game.pool.language})
 
     @app.post("/api/join")
     def join():
@@ -4315,7 +4469,11 @@ def make_app(site: Site) -> bottle.Bottle:
             raise ApiError(404, "unknown_session",
                            "That quiz is not running any more; reload the page to join the current one.")
         student_id = clean_student_id(body.get("student_id"))
-        name = clean_name(body.get("name"))
+        if hub.game.roster is not None and student_id not in hub.game.roster:
+            raise ApiError(403, "not_on_roster", "That student id is not on the class list: "
+                                                 "check it, or ask the teacher.")
+        name = hub.game.roster[student_id] if hub.game.roster is not None \
+            else clean_name(body.get("name"))
         own, refused = site.cookie_player()
         if refused == "kicked":   # under any id: a removed phone stays out
             raise ApiError(403, "kicked", "The teacher removed you from this quiz.")
@@ -4496,6 +4654,215 @@ def make_app(site: Site) -> bottle.Bottle:
                      "ended_at_ms": ended, "participants": count, "live": sid == hub.game.sid}
                     for sid, title, state, created, ended, count in hub.store.sessions_summary()]
         return _json_response(200, {"sessions": sessions})
+
+    # -- after the bell: the class list, the report, the spreadsheet
+
+    def session_game(sid=None):
+        """The live session's game, or a past one's from the database."""
+        sid = sid or request.query.get("sid") or hub.game.sid
+        game = hub.game if sid == hub.game.sid else load_session(hub.store, sid)
+        if game is None:
+            raise ApiError(404, "unknown_session", f"No session {sid!r} in this database.")
+        return game
+
+    @app.get("/admin/api/roster")
+    def admin_roster():
+        site.require_admin()
+        game = hub.game
+        return _json_response(200, {"students": [
+            {"student_id": s, "name": n, "joined": s in game.participants}
+            for s, n in (game.roster or {}).items()], "class_list": game.roster is not None})
+
+    @app.post("/admin/api/roster")
+    def admin_set_roster():
+        site.require_admin()
+        text = read_json_body().get("csv")
+        if not isinstance(text, str):
+            raise ApiError(400, "bad_request", 'send {"csv": the class list as text}')
+        try:
+            roster = parse_roster(text)
+        except RosterError as exc:
+            raise ApiError(400, "bad_roster", str(exc))
+        hub.set_roster(roster)
+        return _json_response(200, {"ok": True, "count": len(roster)})
+
+    @app.get("/admin/api/report")
+    def admin_report():
+        site.require_admin()
+        return _json_response(200, report_of(session_game()))
+
+    @app.get("/admin/api/xlsx")
+    def admin_xlsx():
+        site.require_admin()
+        game = session_game()
+        return bottle.HTTPResponse(body=results_xlsx(report_of(game)), status=200, headers={
+            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{game.sid}-results.xlsx"'})
+
+    @app.get("/admin/report")
+    def report_page():
+        return bottle.HTTPResponse(body=REPORT_PAGE, status=200, headers=report_headers)
+
+    @app.get("/admin/editor")
+    def editor_page():
+        return bottle.HTTPResponse(body=EDITOR_PAGE, status=200, headers=page_headers(EDITOR_PAGE))
+
+    # -- making quizzes on the box
+
+    def pool_path(name):
+        if not isinstance(name, str) or not POOL_FILE_RE.fullmatch(name):
+            raise ApiError(400, "bad_file", "A quiz file name is letters, digits, '-', '_' or "
+                                            "'.', ending in .json.")
+        return site.config.pools_dir / name
+
+    def pool_problems(exc: PoolInvalid, status=400):
+        details = [in_teacher_words(e) for e in exc.errors]
+        return ApiError(status, "invalid_pool", details[0]["message"],
+                        problems=[d["message"] for d in details], details=details)
+
+    @app.get("/admin/api/pools/<name>")
+    def admin_get_pool(name):
+        site.require_admin()
+        path = pool_path(name)
+        try:
+            data = loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise ApiError(404, "unknown_pool", f"There is no {name} on this box.")
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "invalid_pool", f"{name} is not a JSON quiz file.")
+        return _json_response(200, {"file": name, "pool": data, "version": file_version(path)})
+
+    @app.post("/admin/api/pools/validate")
+    def admin_validate_pool():
+        """The editor's live check, with the server's own rules."""
+        site.require_admin()
+        try:
+            parse_pool(read_json_body().get("pool"), "quiz", "quiz",
+                       media_dir=site.config.pools_dir / "media")
+        except PoolInvalid as exc:
+            return _json_response(200, {"ok": False, "problems": [in_teacher_words(e)
+                                                                  for e in exc.errors]})
+        return _json_response(200, {"ok": True, "problems": []})
+
+    @app.put("/admin/api/pools/<name>")
+    def admin_put_pool(name):
+        site.require_admin()
+        body, path = read_json_body(), pool_path(name)
+        document = body.get("pool")
+        try:
+            pool = parse_pool(document, name, session_id_from_stem(path.stem),
+                              media_dir=site.config.pools_dir / "media")
+        except PoolInvalid as exc:
+            raise pool_problems(exc)
+        if file_version(path) != body.get("version"):   # two laptops must not undo each other
+            raise ApiError(409, "changed", f"{name} was changed elsewhere since you opened it. "
+                                           "Reload it, or save your version under another name.",
+                           version=file_version(path))
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        if len(text.encode()) > MAX_POOL_BYTES:
+            raise ApiError(413, "too_large", f"A quiz file may be at most {MAX_POOL_BYTES // 1024} KB.")
+        write_atomically(path, text.encode("utf-8"))
+        log(f"quiz {name} saved ({len(pool.questions)} questions)")
+        return _json_response(200, {"ok": True, "file": name, "version": file_version(path),
+                                    "title": pool.title, "question_count": len(pool.questions),
+                                    "live": pool.session_id == hub.game.sid})
+
+    @app.delete("/admin/api/pools/<name>")
+    def admin_delete_pool(name):
+        """Kept in pools/.deleted/, never gone: a teacher's slip can be undone by hand."""
+        site.require_admin()
+        body, path = read_json_body(optional=True), pool_path(name)
+        if not path.is_file():
+            raise ApiError(404, "unknown_pool", f"There is no {name} on this box.")
+        if "version" in body and body["version"] != file_version(path):
+            raise ApiError(409, "changed", f"{name} was changed elsewhere; look at it again first.")
+        if Path(hub.game.pool.source).resolve() == path.resolve():
+            raise ApiError(409, "busy", "This quiz is live: make another one live first.")
+        trash = site.config.pools_dir / ".deleted"
+        trash.mkdir(exist_ok=True)
+        os.replace(path, trash / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}")
+        log(f"quiz {name} deleted (kept in {trash})")
+        return _json_response(200, {"ok": True})
+
+    @app.get("/admin/api/pools/<name>/gift")
+    def admin_pool_gift(name):
+        site.require_admin()
+        path = pool_path(name)
+        try:
+            text = pool_to_gift(loads(path.read_text(encoding="utf-8-sig")))
+        except FileNotFoundError:
+            raise ApiError(404, "unknown_pool", f"There is no {name} on this box.")
+        return bottle.HTTPResponse(body=text.encode("utf-8"), status=200, headers={
+            "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{path.stem}.gift.txt"'})
+
+    @app.get("/admin/api/pools/<name>/download")
+    def admin_pool_download(name):
+        site.require_admin()
+        path = pool_path(name)
+        if not path.is_file():
+            raise ApiError(404, "unknown_pool", f"There is no {name} on this box.")
+        return bottle.HTTPResponse(body=path.read_bytes(), status=200, headers={
+            "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{name}"'})
+
+    def uploaded_file(body):
+        name, content = body.get("filename"), body.get("content_base64")
+        if not isinstance(name, str) or not name.strip() or not isinstance(content, str):
+            raise ApiError(400, "bad_request", 'send {"filename", "content_base64"}')
+        try:
+            return name.strip(), base64.b64decode(content, validate=True)
+        except ValueError:
+            raise ApiError(400, "bad_request", "content_base64 is not base64")
+
+    @app.post("/admin/api/pools/import")
+    def admin_import_pool():
+        site.require_admin()
+        name, data = uploaded_file(read_json_body())
+        try:
+            document, skipped = import_file(name, data)
+        except FormatError as exc:
+            raise ApiError(400, "cannot_import", str(exc))
+        target = free_pool_name(site.config.pools_dir, document.get("title") or Path(name).stem)
+        try:
+            pool = parse_pool(document, target, media_dir=site.config.pools_dir / "media")
+        except PoolInvalid as exc:
+            raise pool_problems(exc)
+        write_atomically(site.config.pools_dir / target,
+                         (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
+        log(f"imported {name} as {target}: {len(pool.questions)} questions, {len(skipped)} skipped")
+        return _json_response(200, {"ok": True, "file": target, "title": pool.title,
+                                    "question_count": len(pool.questions), "skipped": skipped})
+
+    @app.get("/admin/api/media")
+    def admin_media_list():
+        site.require_admin()
+        folder = site.config.pools_dir / "media"
+        names = sorted(p.name for p in folder.glob("*") if MEDIA_NAME_RE.fullmatch(p.name)) \
+            if folder.is_dir() else []
+        return _json_response(200, {"media": names})
+
+    @app.post("/admin/api/media")
+    def admin_media_upload():
+        site.require_admin()
+        name, data = uploaded_file(read_json_body())
+        kind = image_type(data)
+        if kind is None:
+            raise ApiError(400, "not_a_picture", f"{name} is not a PNG, JPEG, GIF or WebP picture.")
+        if len(data) > MEDIA_MAX_BYTES:
+            raise ApiError(413, "too_large", f"A picture may be at most {MEDIA_MAX_BYTES // 2**20} MB.")
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(name).stem).strip("-.")[:60] or "picture"
+        extension = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+                     "image/webp": ".webp"}[kind]
+        folder = site.config.pools_dir / "media"
+        folder.mkdir(exist_ok=True)
+        target, n = folder / f"{stem}{extension}", 2
+        while target.exists() and target.read_bytes() != data:
+            target, n = folder / f"{stem}-{n}{extension}", n + 1
+        write_atomically(target, data)
+        log(f"picture {target.name} uploaded")
+        return _json_response(200, {"ok": True, "name": target.name})
 
     @app.route("/ws/instructor/<sid>")
     def instructor_socket(sid):
@@ -5845,6 +6212,180 @@ boot();
 """
 
 
+REPORT_PAGE = r"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>quizbox · report</title>
+<style>/*CSS*/
+body{font-size:16px}
+main{max-width:1100px;margin:0 auto;padding:1rem 1.2rem 3rem}
+header.top{display:flex;justify-content:space-between;align-items:flex-end;gap:1rem;flex-wrap:wrap;border-bottom:3px solid var(--line);padding-bottom:.6rem}
+h1{margin:0;font-size:1.8rem;overflow-wrap:anywhere}
+h2{font-size:1.25rem;margin:1.6rem 0 .5rem}
+.tools{display:flex;gap:.5rem;flex-wrap:wrap}
+.tools .btn,.tools button{font-size:.95rem;padding:.45em .9em}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(8.5rem,1fr));gap:.7rem;margin-top:1rem}
+.cards .card{padding:.7rem .9rem}
+.cards b{display:block;font-size:1.7rem;font-weight:900;font-variant-numeric:tabular-nums}
+.cards span{color:var(--muted);font-size:.9rem}
+.chart{width:100%;height:auto;max-height:14rem;display:block}
+.chart rect.bin{fill:var(--accent)}
+.chart text{fill:var(--fg);font-size:11px;font-family:inherit}
+.flags{list-style:none;padding:0;margin:0;display:flex;flex-direction:column;gap:.5rem}
+.flags li{border-left:6px solid var(--bad);background:var(--card);border-radius:0 10px 10px 0;padding:.5rem .8rem;overflow-wrap:anywhere}
+.table-wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:.92rem;background:var(--card)}
+th,td{border-bottom:1px solid var(--line);padding:.35em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{background:var(--soft);position:sticky;top:0}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.right{color:var(--ok);font-weight:700}.wrong{color:var(--bad)}
+.meter{display:inline-block;width:4.5rem;height:.7rem;background:var(--soft);border-radius:4px;vertical-align:middle;margin-left:.3rem;overflow:hidden}
+.meter i{display:block;height:100%;background:var(--ok)}
+.counts{color:var(--muted);font-size:.85rem}
+.tag{font-size:.8rem;border-radius:999px;padding:.05em .5em;background:var(--soft);white-space:nowrap}
+#error{color:var(--bad);font-weight:700}
+@media print{
+  @page{size:A4;margin:12mm}
+  body{font-size:10pt;background:#fff;color:#000}
+  .tools,#banner{display:none!important}
+  main{max-width:none;padding:0}
+  .card{box-shadow:none;border:1px solid #bbb}
+  th{position:static}
+  table{font-size:8.5pt}
+  tr,li,.cards .card{break-inside:avoid}
+  thead{display:table-header-group}
+  h2{break-after:avoid}
+  .table-wrap{overflow:visible}
+}
+</style></head><body>
+<main>
+  <header class="top"><div><div class="muted" id="subtitle">Report</div><h1 id="title">Report</h1></div>
+    <div class="tools"><button type="button" id="print">Print</button>
+      <a class="btn quiet" id="xlsx" download>Spreadsheet (.xlsx)</a>
+      <a class="btn quiet" id="csv" download>CSV</a></div></header>
+  <p id="error" role="alert"></p>
+  <section aria-labelledby="class-h"><h2 id="class-h">The class</h2>
+    <div class="cards" id="cards"></div>
+    <div class="card" style="margin-top:.7rem"><div class="muted" id="chart-label">Spread of totals</div><div id="chart"></div></div></section>
+  <section aria-labelledby="flags-h"><h2 id="flags-h">Questions to go over</h2><ul class="flags" id="flags"></ul></section>
+  <section aria-labelledby="questions-h"><h2 id="questions-h">Questions</h2>
+    <div class="table-wrap" tabindex="0" aria-labelledby="questions-h"><table id="questions"></table></div></section>
+  <section aria-labelledby="students-h"><h2 id="students-h">Students</h2>
+    <div class="table-wrap" tabindex="0" aria-labelledby="students-h"><table id="students"></table></div></section>
+</main>
+<script id="report-data" type="application/json">null</script>
+<script>/*JS*/
+const params = new URLSearchParams(location.search);
+function pct(x) { return x === null || x === undefined ? "–" : Math.round(100 * x) + "%"; }
+function num(x, digits) { return x === null || x === undefined ? "–" : Number(x).toLocaleString(undefined, {maximumFractionDigits: digits || 0}); }
+function rightAnswer(q) {
+  if (q.poll) return "poll";
+  if (q.type === "text") return q.correct.join(" / ");
+  if (q.type === "order") return [...q.correct].join(" → ");
+  return [].concat(q.correct).join(q.type === "multi" ? " + " : " or ");
+}
+function table(node, headers, rows) {
+  const head = el("thead"), tr = el("tr");
+  for (const [text, cls] of headers) { const th = el("th", cls || "", text); th.scope = "col"; tr.append(th); }
+  head.append(tr);
+  const body = el("tbody");
+  for (const row of rows) {
+    const line = el("tr");
+    row.forEach((cell, i) => {
+      const td = el("td", headers[i][1] || "");
+      if (cell instanceof Node) td.append(cell); else td.textContent = cell === null || cell === undefined ? "" : String(cell);
+      line.append(td);
+    });
+    body.append(line);
+  }
+  node.replaceChildren(head, body);
+}
+function chart(bins) {   // the spread of totals, drawn here: no library
+  const ns = "http://www.w3.org/2000/svg", w = 640, h = 170, pad = 22;
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 " + w + " " + h); svg.setAttribute("class", "chart");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", bins.map((b) => b.from + "–" + b.to + ": " + b.count).join(", "));
+  const top = Math.max(1, ...bins.map((b) => b.count)), width = (w - 2 * pad) / Math.max(1, bins.length);
+  bins.forEach((b, i) => {
+    const height = (h - 2 * pad) * b.count / top, x = pad + i * width;
+    const rect = document.createElementNS(ns, "rect");
+    rect.setAttribute("class", "bin"); rect.setAttribute("x", x + 2); rect.setAttribute("width", Math.max(1, width - 4));
+    rect.setAttribute("y", h - pad - height); rect.setAttribute("height", Math.max(0, height));
+    const count = document.createElementNS(ns, "text");
+    count.setAttribute("x", x + width / 2); count.setAttribute("y", h - pad - height - 4); count.setAttribute("text-anchor", "middle");
+    count.textContent = b.count || "";
+    const label = document.createElementNS(ns, "text");
+    label.setAttribute("x", x + width / 2); label.setAttribute("y", h - 6); label.setAttribute("text-anchor", "middle");
+    label.textContent = num(b.from);
+    svg.append(rect, count, label);
+  });
+  return svg;
+}
+function render(r) {
+  $("title").textContent = r.title || "Report";
+  $("subtitle").textContent = "Report · " + (r.state === "finished" ? "finished" : "so far") + " · " + r.sid;
+  document.title = (r.title || "Report") + " · report";
+  $("xlsx").href = "/admin/api/xlsx?sid=" + encodeURIComponent(r.sid);
+  $("csv").href = "/admin/api/csv?sid=" + encodeURIComponent(r.sid);
+  const s = r.summary;
+  $("cards").replaceChildren(...[[s.players, "players"], [s.absent, "absent"], [num(s.average), "average points"],
+    [num(s.median), "median"], [num(s.stdev), "spread (std. dev.)"], [s.played + " / " + s.question_count, "questions played"]]
+    .map(([value, label]) => { const card = el("div", "card"); card.append(el("b", "", value), el("span", "", label)); return card; }));
+  $("chart").replaceChildren(s.histogram && s.histogram.length ? chart(s.histogram) : el("p", "muted", "No totals yet."));
+  const flagged = r.questions.filter((q) => q.flag);
+  $("flags").replaceChildren(...(flagged.length ? flagged.map((q) => {
+    const item = el("li"); item.append(el("b", "", "Question " + (q.question_idx + 1) + ": " + q.prompt), el("br"), el("span", "", q.flag));
+    return item;
+  }) : [el("li", "muted", "No question stands out: well done.")]));
+  table($("questions"), [["#", "num"], ["Question"], ["Answer"], ["Right", "num"], ["Discrimination", "num"], ["Avg time", "num"], ["Answers"], ["Note"]],
+    r.questions.map((q) => {
+      const right = el("span", "", pct(q.correct_share));
+      if (q.correct_share !== null && q.correct_share !== undefined) { const m = el("span", "meter"), i = el("i"); i.style.width = pct(q.correct_share); m.append(i); right.append(m); }
+      const counts = Array.isArray(q.choices) ? q.choices.map((c) => (c.letter || "“" + c.answer + "”") + " " + c.count).join(" · ")
+        : q.choices ? "min " + num(q.choices.min, 6) + " · median " + num(q.choices.median, 6) + " · max " + num(q.choices.max, 6) : "";
+      return [q.question_idx + 1, q.prompt, rightAnswer(q), right, q.discrimination === null ? "–" : num(q.discrimination, 2),
+              q.avg_ms === null ? "–" : num(q.avg_ms / 1000, 1) + " s", el("span", "counts", counts), q.flag || ""];
+    }));
+  table($("students"), [["#", "num"], ["Name"], ["Id"], ["Points", "num"], ["Right", "num"], ["Answered", "num"],
+      ...r.questions.map((q) => ["Q" + (q.question_idx + 1)])],
+    r.students.map((st) => {
+      const cells = [st.rank === null ? "" : st.rank, st.name, st.student_id,
+        st.absent ? el("span", "tag", "absent") : st.removed ? el("span", "tag", "removed") : num(st.total), st.correct, st.answered];
+      for (const q of r.questions) {
+        const a = st.answers[q.question_idx];
+        cells.push(!a || a.answer === null ? "–" : el("span", q.poll ? "" : a.correct ? "right" : "wrong", (q.poll ? "" : a.correct ? "✓ " : "✗ ") + a.answer));
+      }
+      return cells;
+    }));
+}
+$("print").onclick = () => window.print();
+(async function boot() {
+  const embedded = JSON.parse($("report-data").textContent);
+  if (embedded) { render(embedded); for (const id of ["xlsx", "csv"]) $(id).classList.add("hidden"); return; }
+  const {status, data} = await api("GET", "/admin/api/report" + (params.get("sid") ? "?sid=" + encodeURIComponent(params.get("sid")) : ""));
+  if (status === 200) render(data);
+  else $("error").textContent = status === 401 ? "Log in on the teacher's page (/admin/) first, then open this report again."
+    : (data && data.message) || "The report could not be loaded (" + status + ").";
+})();
+</script></body></html>
+"""
+
+
+def report_html(report) -> str:
+    """The report page with its data inside: a file that opens anywhere, no server needed."""
+    data = dumps(report).replace("<", "\\u003c")   # never a "</script>" inside the page
+    return REPORT_PAGE.replace('type="application/json">null</script>',
+                               f'type="application/json">{data}</script>', 1)
+
+
+EDITOR_PAGE = r"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>quizbox · editor</title><style>/*CSS*/</style></head>
+<body><main><h1>Quiz editor</h1></main><script>/*JS*/</script></body></html>
+"""
+
+
 def _assemble(page):
     # One clear substitution: the shared CSS and JS go where the markers are.
     return page.replace("/*CSS*/", SHARED_CSS, 1).replace("/*JS*/", SHARED_JS, 1)
@@ -5852,6 +6393,8 @@ def _assemble(page):
 
 STUDENT_PAGE = _assemble(STUDENT_PAGE)
 ADMIN_PAGE = _assemble(ADMIN_PAGE)
+REPORT_PAGE = _assemble(REPORT_PAGE)
+EDITOR_PAGE = _assemble(EDITOR_PAGE)
 
 
 # Command line ################################################################

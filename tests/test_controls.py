@@ -445,8 +445,9 @@ def test_an_early_close_waits_for_a_phone_that_dropped_off(room):
     r.command({"type": "open_question", "question_idx": 1, "time_limit": 60})
     for ws in r.everyone():
         ws.recv_until("question_open")
-    submit(a, "A")
-    assert reply_to_submit(a)["type"] == "submit_ack"
+    submit(a, "A", idx=1)
+    ack = reply_to_submit(a)
+    assert (ack["type"], ack["question_idx"]) == ("submit_ack", 1), ack
     b.close()
     left = time.monotonic()
     while time.monotonic() - left < 5:

@@ -447,10 +447,10 @@ def test_report_sheets():
     name, rows, text_columns = results_sheet(report)
     assert name == "Results" and rows[0][:10] == ["rank", "student_id", "name", "total_score", "correct",
                                                    "answered", "q1_answer", "q1_correct", "q1_score", "q1_ms"]
-    assert len(rows[0]) == 6 + 4 * 4
+    assert len(rows[0]) == 6 + 4 * 4 + 1 and rows[0][-1] == "status"   # the CSV's columns
     assert rows[1][:10] == [1, "001", "Ann", 2700, 3, 3, "B", 1, 1000, 2000]
     assert rows[5][:3] == [5, "004", "Dan"] and rows[5][10:14] == ["", 0, 0, None]   # missed q2
-    assert rows[-1][:3] == ["absent", "007123", "Abe"]
+    assert rows[-1][:3] == [None, "007123", "Abe"] and rows[-1][-1] == "absent"
     assert {1, 2, 6, 10} <= text_columns
     name, rows, _ = questions_sheet(report)
     assert rows[1][:8] == [1, "choice", "Powerhouse?", "B", 5, 40, 0.33, 6.0]
