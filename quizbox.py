@@ -5695,8 +5695,14 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .problem{color:var(--bad);font-weight:700;margin:.4rem 0}
 .manage-grid .problems{display:block;color:var(--bad);margin:.2rem 0;padding-left:1.2rem;list-style:disc;font-family:ui-monospace,monospace;font-size:.9rem}
 .manage-grid .problems li{display:list-item;border:0;padding:.1em 0;overflow-wrap:anywhere}
-#upload-form{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
-#upload-form input{width:auto;flex:1;min-width:12rem;padding:.35em}
+.file-form{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;margin-top:.6rem}
+.file-form label{flex-basis:100%;font-weight:700;font-size:.9rem}
+.file-form input[type=file]{width:auto;flex:1;min-width:12rem;padding:.35em}
+.file-form textarea{flex-basis:100%;font:inherit;font-size:.9rem;padding:.4em;border-radius:10px;border:2px solid var(--line);background:var(--card);color:var(--fg)}
+.row-tools{display:flex;gap:.4rem;flex-wrap:wrap;align-items:center}
+.mini-btn{padding:.25em .8em;font-size:.9rem}
+.small{font-size:.9rem}
+.skipped{font-size:.9rem;margin:.2rem 0;padding-left:1.2rem}
 dialog{border:0;border-radius:16px;padding:1.5rem;max-width:32rem;background:var(--card);color:var(--fg);box-shadow:0 10px 40px rgba(0,0,0,.4)}
 dialog::backdrop{background:rgba(0,0,0,.55)}
 dialog p{font-size:1.2rem;margin:0 0 1.2rem;overflow-wrap:anywhere}
@@ -5748,11 +5754,21 @@ button.danger{background:var(--bad);color:#fff}
     <section id="stage" aria-live="polite"></section>
     <details id="manage" class="card hidden"><summary>Quizzes and past results</summary>
       <div class="manage-grid">
-        <section id="pools-box"><h2>Quizzes on this box</h2><ul id="pools"></ul>
-          <form id="upload-form"><input id="upload-file" type="file" accept=".json,application/json" aria-label="Quiz file (JSON)">
-            <button class="quiet" type="submit">Add quiz</button></form>
-          <div id="upload-result" role="status"></div></section>
-        <section id="sessions-box"><h2>Past sessions</h2><ul id="sessions"></ul></section>
+        <section id="pools-box"><h2>Quizzes on this box</h2>
+          <div class="row-tools"><a class="btn mini-btn" href="/admin/editor">+ New quiz</a></div>
+          <ul id="pools"></ul>
+          <form id="import-form" class="file-form"><label for="import-file">Import from Kahoot (.xlsx, .csv), Moodle (GIFT, Aiken) or a quizbox .json file</label>
+            <input id="import-file" type="file" accept=".xlsx,.csv,.gift,.txt,.json">
+            <button class="quiet" type="submit">Import</button></form>
+          <div id="upload-result" role="status" tabindex="-1"></div></section>
+        <section id="sessions-box"><h2>Past sessions</h2><ul id="sessions"></ul>
+          <h2 id="roster-h">Class list</h2>
+          <p class="muted small" id="roster-status">No class list: anyone may join with any id and name.</p>
+          <form id="roster-form" class="file-form"><label for="roster-text">Paste the class list (student id, name; one student a line) or choose its CSV file</label>
+            <textarea id="roster-text" rows="3" spellcheck="false" placeholder="007123;Ana Lima"></textarea>
+            <input id="roster-file" type="file" accept=".csv,.txt" aria-label="Class list file (CSV)">
+            <div class="row-tools"><button class="quiet" type="submit">Use this class list</button><button class="quiet" type="button" id="roster-clear">Clear it</button></div></form>
+          <div id="roster-result" role="status"></div></section>
       </div></details>
     <div class="tools">
       <a class="btn quiet" id="csv" href="/admin/api/csv" download>Download results (CSV)</a>
@@ -6117,14 +6133,29 @@ async function loadManage() {
       return item;
     }
     text.append(el("b", "", p.title), el("span", "muted", " · " + p.question_count + (p.question_count === 1 ? " question · " : " questions · ") + p.file));
-    item.append(text);
-    if (p.live) item.append(el("span", "badge", "live"));
+    const actions = el("span", "row-tools");
+    if (p.live) actions.append(el("span", "badge", "live"));
     else {
       const use = el("button", "mini", "Make live"); use.type = "button";
       use.setAttribute("aria-label", "Make " + p.title + " live");
       use.onclick = () => selectPool(p);
-      item.append(use);
+      actions.append(use);
     }
+    for (const [label, href] of [["Edit", "/admin/editor?file="], ["Copy", "/admin/editor?copy="]]) {
+      const link = el("a", "btn quiet mini", label); link.href = href + encodeURIComponent(p.file);
+      link.setAttribute("aria-label", label + " " + p.title); actions.append(link);
+    }
+    if (!p.live) {
+      const remove = el("button", "mini", "Delete"); remove.type = "button";
+      remove.setAttribute("aria-label", "Delete " + p.title);
+      remove.onclick = async () => {
+        if (!await ask("Delete the quiz “" + p.title + "” (" + p.file + ")? It is kept in the pools folder's .deleted folder, where the operator can bring it back.", "Delete")) return;
+        const {status, data} = await api("DELETE", "/admin/api/pools/" + encodeURIComponent(p.file), {});
+        if (status !== 200) toast((data && data.message) || "Could not delete (" + status + ")."); else loadManage();
+      };
+      actions.append(remove);
+    }
+    item.append(text, actions);
     return item;
   }));
   if (haveSessions) $("sessions").replaceChildren(...sessions.data.sessions.slice().reverse().map((s) => {   // newest first
@@ -6133,40 +6164,86 @@ async function loadManage() {
     text.append(el("b", "", s.title), el("span", "muted", " · " + [s.state, players, when(s.ended_at_ms || s.created_at_ms)].filter(Boolean).join(" · ")));
     item.append(text);
     if (s.live) item.append(el("span", "badge", "live"));
-    const csv = el("a", "btn quiet mini", "CSV"); csv.href = "/admin/api/csv?sid=" + encodeURIComponent(s.sid);
-    csv.download = ""; csv.setAttribute("aria-label", "Results of " + s.title + " (CSV)");
-    item.append(csv);
+    const links = el("span", "row-tools");
+    for (const [label, href, download] of [["Report", "/admin/report?sid=", false], ["Spreadsheet", "/admin/api/xlsx?sid=", true], ["CSV", "/admin/api/csv?sid=", true]]) {
+      const link = el("a", "btn quiet mini", label); link.href = href + encodeURIComponent(s.sid);
+      if (download) link.download = ""; else link.target = "_blank";
+      link.setAttribute("aria-label", label + " of " + s.title);
+      links.append(link);
+    }
+    item.append(links);
     return item;
   }));
+  loadRoster();
 }
+async function loadRoster() {
+  const {status, data} = await api("GET", "/admin/api/roster");
+  if (status !== 200) return;
+  const joined = data.students.filter((s) => s.joined).length;
+  $("roster-status").textContent = data.class_list
+    ? "Class list: " + data.students.length + " students, " + joined + " joined. Only they may join, with the names on the list."
+    : "No class list: anyone may join with any id and name.";
+}
+async function sendRoster(text) {
+  const result = $("roster-result");
+  const {status, data} = await api("POST", "/admin/api/roster", {csv: text});
+  result.replaceChildren(el("p", status === 200 ? "" : "problem", status === 200
+    ? (data.count ? "Class list loaded: " + data.count + " students." : "Class list cleared.")
+    : (data && data.message) || "Could not load the class list (" + status + ")."));
+  if (status === 200) { $("roster-text").value = ""; $("roster-file").value = ""; loadRoster(); }
+}
+$("roster-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const file = $("roster-file").files[0];
+  const text = file ? await file.text() : $("roster-text").value;
+  if (!text.trim()) { $("roster-result").replaceChildren(el("p", "problem", "Paste the list or choose its file first.")); return; }
+  sendRoster(text);
+});
+$("roster-clear").onclick = async () => { if (await ask("Clear the class list? Anyone may then join with any id and name.", "Clear")) sendRoster(""); };
 async function selectPool(p) {
   if (!await ask("Switch the class to “" + p.title + "”? Phones move to the new quiz and join it again.", "Switch")) return;
   const {status, data} = await api("POST", "/admin/api/pools/select", {file: p.file});
   if (status === 200) setTimeout(() => location.reload(), 1500);   // the socket's 4004 usually comes first
   else toast((data && data.message) || "Could not switch (" + status + ").");
 }
-async function upload(replace) {
-  const file = $("upload-file").files[0], result = $("upload-result");
+async function importFile(replace) {   // a quizbox .json is added as it is; anything else is converted
+  const file = $("import-file").files[0], result = $("upload-result");
   result.replaceChildren();
-  if (!file) { result.append(el("p", "problem", "Choose a .json quiz file first.")); return; }
-  const content = await file.text();
-  const {status, data} = await api("POST", "/admin/api/pools/upload", {filename: file.name, content, replace});
+  const say = (node) => { result.append(node); result.scrollIntoView({block: "nearest"}); };
+  if (!file) { say(el("p", "problem", "Choose a quiz file first.")); return; }
+  const json = /\.json$/i.test(file.name);
+  let reply;
+  if (json) reply = await api("POST", "/admin/api/pools/upload", {filename: file.name, content: await file.text(), replace});
+  else {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = ""; for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    reply = await api("POST", "/admin/api/pools/import", {filename: file.name, content_base64: btoa(binary)}, 30000);
+  }
+  const {status, data} = reply;
   if (status === 200) {
-    result.append(el("p", "", (replace ? "Replaced " : "Added ") + "“" + (data.title || file.name) + "” (" + file.name + ")."));
-    $("upload-file").value = "";
+    $("import-file").value = "";
+    say(el("p", "", json ? (replace ? "Replaced " : "Added ") + "“" + (data.title || file.name) + "” (" + file.name + ")."
+      : "Imported “" + data.title + "”: " + data.question_count + (data.question_count === 1 ? " question" : " questions") + " in " + data.file + "."));
+    if (data.skipped && data.skipped.length) {
+      say(el("p", "problem", data.skipped.length + (data.skipped.length === 1 ? " question was" : " questions were") + " left out:"));
+      const list = el("ul", "skipped");
+      for (const s of data.skipped) list.append(el("li", "", "Question " + s.question + ": " + s.why));
+      say(list);
+    }
+    if (!json) { const edit = el("a", "btn mini-btn", "Open it in the editor"); edit.href = "/admin/editor?file=" + encodeURIComponent(data.file); say(edit); }
     loadManage();
     return;
   }
-  result.append(el("p", "problem", (data && data.message) || (status === 413 ? "That file is too large." : "Upload failed (" + status + ").")));
+  say(el("p", "problem", (data && data.message) || (status === 413 ? "That file is too large." : "The file could not be added (" + status + ").")));
   const problems = ((data && data.problems) || []).filter((p) => p !== data.message);
-  if (problems.length) result.append(problemList(problems));
-  if (status === 409) {
+  if (problems.length) say(problemList(problems));
+  if (status === 409 && json) {
     const again = el("button", "mini", "Replace " + file.name); again.type = "button";
-    again.onclick = () => upload(true);
-    result.append(again);
+    again.onclick = () => importFile(true);
+    say(again);
   }
 }
-$("upload-form").addEventListener("submit", (event) => { event.preventDefault(); upload(false); });
+$("import-form").addEventListener("submit", (event) => { event.preventDefault(); importFile(false); });
 manage.addEventListener("toggle", () => { if (manage.open) loadManage(); });
 
 // The teacher's controls -----------------------------------------------------

@@ -342,9 +342,9 @@ def test_quizzes_and_past_results_in_the_lobby(make_pool, server_factory, device
     expect(pools.locator("li", has_text="Cell biology").locator(".badge")).to_have_text("live")
 
     def choose(name, text):
-        teacher.set_input_files("#upload-file", files=[
+        teacher.set_input_files("#import-file", files=[
             {"name": name, "mimeType": "application/json", "buffer": text.encode()}])
-        manage.get_by_role("button", name="Add quiz").click()
+        manage.get_by_role("button", name="Import", exact=True).click()
 
     choose("bad.json", '{"title": "Bad", "questions": []}')
     expect(manage.locator("#upload-result")).to_contain_text("bad.json: questions")
@@ -368,7 +368,7 @@ def test_quizzes_and_past_results_in_the_lobby(make_pool, server_factory, device
 
     # The first session is now a past one, with its own CSV.
     teacher.locator("#manage summary").click()
-    link = teacher.get_by_role("link", name="Results of Cell biology (CSV)")
+    link = teacher.get_by_role("link", name="CSV of Cell biology")
     expect(link).to_have_attribute("href", "/admin/api/csv?sid=bio101")
     with teacher.expect_download() as download_info:
         link.click()

@@ -79,6 +79,22 @@ def fits_the_width(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def projector_overlaps(teacher):
+    """What on the projector's open question spills out of its place: a choice tile
+    or the picture beyond the stage, or over the pause / +15 s row."""
+    return teacher.evaluate("""() => {
+        const stage = document.getElementById('stage').getBoundingClientRect();
+        const controls = document.querySelector('#stage .controls').getBoundingClientRect();
+        const out = [];
+        for (const n of document.querySelectorAll('#stage .qlayout > *, #stage .choices .choice')) {
+            const r = n.getBoundingClientRect(), name = n.id || n.className;
+            if (r.right > stage.right + 1) out.push(name + ' ends at x=' + Math.round(r.right) + ' > ' + Math.round(stage.right));
+            if (r.bottom > controls.top + 1) out.push(name + ' ends at y=' + Math.round(r.bottom) + ', over the controls at y=' + Math.round(controls.top));
+        }
+        return out;
+    }""")
+
+
 def projector_text(teacher):
     return teacher.evaluate("document.body.innerText").casefold()
 
@@ -138,11 +154,20 @@ def play(server, d):
                                    f"below or beside the 360x640 screen: {outside}")
         if not fits_the_width(ada):
             layout_problems.append(f"q{n} ({kind}): the phone page scrolls sideways")
+        if ada.evaluate("window.scrollY") != 0:
+            layout_problems.append(f"q{n} ({kind}): the phone opens the question scrolled down")
+        spills = projector_overlaps(teacher)
+        if spills:
+            layout_problems.append(f"q{n} ({kind}{', picture' if 'image' in question else ''}) "
+                                   f"on the projector: {spills}")
         shot(ada, TITLE_SHOT.format(n=n, kind=kind, who="phone", step="1-open"))
         return question, kind
 
     def locked_in(phone, shown, n, kind, who="phone"):
         expect(phone.locator("#answer-status")).to_have_text(f"Answer {shown} locked in. Wait for the reveal.")
+        outside = bottoms_outside(phone, "#answer-status")
+        if outside:
+            layout_problems.append(f"q{n} ({kind}): 'locked in' is below the phone's screen: {outside}")
         shot(phone, TITLE_SHOT.format(n=n, kind=kind, who=who, step="2-locked"))
 
     def answered_count(k):
@@ -166,6 +191,10 @@ def play(server, d):
     def phone_reveal(phone, verdict, yours, n, kind, who):
         expect(phone.locator("#verdict-text")).to_have_text(verdict)
         expect(phone.locator("#reveal-yours")).to_have_text(yours)
+        top = phone.evaluate("document.getElementById('verdict').getBoundingClientRect().top")
+        if top < 0:
+            layout_problems.append(f"q{n} ({kind}): {who}'s reveal opens scrolled down, the verdict "
+                                   f"starts {-round(top)}px above the screen")
         shot(phone, TITLE_SHOT.format(n=n, kind=kind, who=who, step="3-reveal"))
 
     # Q1, a poll: each taps a letter; both answered, so it closes by itself.
