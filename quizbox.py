@@ -3304,10 +3304,23 @@ def reveal_for(player, idx, rank):
             "your_rank": rank, "your_total": player.total}
 
 
+def played_questions(game):
+    """The questions played and closed, as the reveal told them."""
+    return [{**_question_fields(game, idx), "correct": game.right_answer(idx),
+             "poll": game.pool.questions[idx].is_poll, **game.summary(idx)}
+            for idx, event in game.events.items() if event.closed_at_ms is not None]
+
+
+def hardest(game, count=3):
+    """The scored questions the fewest got right: what the class should go over."""
+    scored = [q for q in played_questions(game) if not q["poll"] and q["answered"]]
+    return sorted(scored, key=lambda q: (q["right"] / q["answered"], q["question_idx"]))[:count]
+
+
 def msg_ended(game, ranked):
     scored = sum(1 for idx in game.events if not game.pool.questions[idx].is_poll)
     return {"type": "session_ended", "final_top5": top5(ranked), "questions_scored": scored,
-            "title": game.pool.title, "player_count": len(ranked)}
+            "title": game.pool.title, "player_count": len(ranked), "hardest": hardest(game)}
 
 
 def ended_for(player, rank):
@@ -4500,10 +4513,13 @@ def make_app(site: Site) -> bottle.Bottle:
                         "elapsed_ms": s.elapsed_ms, "score": s.score, "status": s.status,
                         "correct": s.correct}
                        for _, s in sorted(player.answers.items())]
-        return _json_response(200, {
-            "sid": hub.game.sid, "student_id": player.student_id, "name": player.name,
-            "total_score": player.total, "rank": rank, "questions_answered": player.answered,
-            "questions_correct": player.correct, "submissions": submissions})
+        body = {"sid": hub.game.sid, "student_id": player.student_id, "name": player.name,
+                "total_score": player.total, "rank": rank, "questions_answered": player.answered,
+                "questions_correct": player.correct, "submissions": submissions}
+        if hub.game.state == FINISHED:   # the phone's own review: every question, theirs and the answer
+            body["review"] = [q | reveal_for(player, q["question_idx"], rank)
+                              for q in played_questions(hub.game)]
+        return _json_response(200, body)
 
     @app.get("/api/stats")
     def stats():
@@ -5040,6 +5056,7 @@ function lengthClass(texts, long, longer) {   // long texts get a smaller size, 
   return most > longer ? " longer" : most > long ? " long" : "";
 }
 function points(n) { return Number(n || 0).toLocaleString(); }
+function fmt(n) { return Number(n).toLocaleString(undefined, {maximumFractionDigits: 6}); }
 // A request that gives up after a while: over a dead Wi-Fi link (an old
 // keep-alive connection) a fetch would otherwise wait for minutes.
 async function api(method, path, body, timeoutMs) {
@@ -5205,6 +5222,12 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
 #reveal-chip{margin-top:.3rem}
 #reveal-yours{margin:0;font-weight:700}
 .rank-big{font-size:4rem;font-weight:900;line-height:1;margin:0;color:var(--accent)}
+.review{list-style:none;padding:0;margin:0;width:100%;text-align:left;display:flex;flex-direction:column;gap:.6rem}
+.review li{background:var(--card);border-radius:14px;padding:.7rem .9rem;box-shadow:0 1px 3px rgba(0,0,0,.12);border-left:6px solid var(--line)}
+.review li.right{border-left-color:var(--ok)}.review li.wrong{border-left-color:var(--bad)}
+.review .q{font-weight:800;margin:0 0 .3rem;overflow-wrap:anywhere}
+.review p{margin:.15rem 0;overflow-wrap:anywhere}
+#review-h{font-size:1.2rem;margin:1rem 0 0;align-self:flex-start}
 .paused{background:#ffd23f;color:#1b1400;border-radius:12px;padding:.5em;text-align:center;font-weight:800}
 </style></head><body>
 <div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>Reconnecting…</span></div>
@@ -5217,7 +5240,7 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
     <form id="join-form" novalidate>
       <label for="student-id">Student id</label>
       <input id="student-id" name="student_id" autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="64" required>
-      <label for="name">Your name</label>
+      <label for="name" id="name-label">Your name</label>
       <input id="name" name="name" autocomplete="nickname" maxlength="40" required aria-describedby="name-hint">
       <p id="name-hint" class="muted hint">Everyone will see it on the big screen.</p>
       <p id="join-error" role="alert"></p>
@@ -5261,6 +5284,8 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
       <div class="stat"><b id="ended-correct"></b><span>correct</span></div>
       <div class="stat"><b id="ended-total"></b><span>points</span></div></div>
     <p class="muted">Thanks for playing!</p>
+    <h2 id="review-h" class="hidden">Your answers</h2>
+    <ol id="review" class="review" aria-labelledby="review-h"></ol>
   </section>
   <section id="gone" data-screen class="card hidden">
     <h1 id="gone-title"></h1><p id="gone-detail"></p>
@@ -5420,7 +5445,6 @@ function buildAnswers(m) {
     typed.append(value, slider, ends, row, sendButton("Send answer", () => answer(Number(exact.value))));
   }
 }
-function fmt(n) { return Number(n).toLocaleString(undefined, {maximumFractionDigits: 6}); }
 function renderOrder() {
   const line = $("order-line"); if (!line) return;
   line.textContent = "";
@@ -5531,10 +5555,37 @@ function showEnded(m) {
   $("ended-correct").textContent = m.questions_correct + " / " + m.questions_scored;
   $("ended-total").textContent = points(m.your_total);
   show("ended");
+  showReview();
+}
+function answerText(kind, choices, a) {   // an answer in words: "B: Mitochondrion", "Rome", "7.8"
+  if (a === null || a === undefined) return "no answer";
+  if (kind === "text") return "“" + a + "”";
+  if (kind === "number") return fmt(a);
+  return [...String(a)].map((letter) => letter + ": " + (choices[LETTERS.indexOf(letter)] || "")).join(kind === "order" ? " → " : ", ");
+}
+async function showReview() {   // every question: theirs, the answer, their points
+  const {status, data} = await api("GET", "/api/me");
+  if (status !== 200 || !data.review) return;
+  $("review-h").classList.toggle("hidden", !data.review.length);
+  $("review").replaceChildren(...data.review.map((q) => {
+    const item = el("li", q.poll ? "" : q.your_correct ? "right" : "wrong"), kind = q.question_type;
+    const right = kind === "text" ? q.correct.map((t) => "“" + t + "”").join(" or ")
+      : kind === "choice" && Array.isArray(q.correct) ? q.correct.map((l) => answerText(kind, q.choices, l)).join(" or ")
+      : answerText(kind, q.choices, kind === "multi" ? q.correct.join("") : q.correct);
+    item.append(el("p", "q", (q.question_idx + 1) + ". " + q.prompt),
+                el("p", "", "You: " + answerText(kind, q.choices, q.your_answer) + (q.poll ? "" : q.your_correct ? " ✓" : " ✗")));
+    if (!q.poll) item.append(el("p", "muted", "Answer: " + right + (kind === "number" && q.tolerance ? " (± " + fmt(q.tolerance) + ")" : "")),
+                             el("p", "", "+" + points(q.your_score) + " points"));
+    return item;
+  }));
 }
 
 // Joining ---------------------------------------------------------------------
-function showJoin(note) {
+let classList = false;   // with a class list the phone asks for the id alone
+async function showJoin(note) {
+  const {status, data} = await api("GET", "/api/session");
+  classList = status === 200 && data.class_list;
+  for (const id of ["name", "name-label", "name-hint"]) $(id).classList.toggle("hidden", classList);
   $("join-note").textContent = note || "";
   $("student-id").value = localStorage.getItem("quizbox.student_id") || "";
   $("name").value = localStorage.getItem("quizbox.name") || "";
@@ -5545,9 +5596,9 @@ function showJoin(note) {
 async function join() {
   clearTimeout(joinRetry); joinRetry = null;
   const student_id = $("student-id").value.trim(), name = $("name").value.trim();
-  if (!student_id || !name) { $("join-error").textContent = !student_id ? "Type your student id." : "Type your name."; return; }
+  if (!student_id || (!name && !classList)) { $("join-error").textContent = !student_id ? "Type your student id." : "Type your name."; return; }
   $("join-button").disabled = true; $("join-button").textContent = "Joining…";
-  const {status, data} = await api("POST", "/api/join", {sid, student_id, name});
+  const {status, data} = await api("POST", "/api/join", classList ? {sid, student_id} : {sid, student_id, name});
   if (status !== 200) {
     $("join-button").disabled = false; $("join-button").textContent = "Join";
     $("join-error").textContent = status === 0 ? "Cannot reach the quiz. Check the Wi-Fi and try again."
@@ -5560,7 +5611,7 @@ async function join() {
     return;
   }
   localStorage.setItem("quizbox.student_id", student_id);
-  localStorage.setItem("quizbox.name", name);
+  if (!classList) localStorage.setItem("quizbox.name", name);
   $("join-error").textContent = "";
   me = {name: data.name, total: 0}; setWho();
   $("lobby-name").textContent = data.name;
@@ -5844,7 +5895,7 @@ function onMessage(m) {
   else if (m.type === "live_histogram") { if (q && m.question_idx === q.question_idx) { histogram = m; renderCounts(); } }
   else if (m.type === "question_closed") { game.state = "question_closed"; stepped = Date.now(); q = Object.assign({}, q, m); done(); render(); }
   else if (m.type === "full_leaderboard") { leaderboard = m.leaderboard; if (game.state === "finished") render(); }
-  else if (m.type === "session_ended") { game.state = "finished"; stepped = Date.now(); done(); render(); }
+  else if (m.type === "session_ended") { game.state = "finished"; game.hardest = m.hardest; stepped = Date.now(); done(); render(); }
   else if (m.type === "error") { done(); toast(m.message); }
 }
 function done() { clearTimeout(busy); busy = null; $("primary").disabled = false; }
@@ -5990,7 +6041,6 @@ function renderOpen(stage) {
   else countdown(timer, q.remaining_ms, q.total_ms || q.time_limit * 1000);
   renderCounts();
 }
-function fmt(n) { return Number(n).toLocaleString(undefined, {maximumFractionDigits: 6}); }
 function renderCounts() {   // the live part of an open question
   if (!histogram || !q || !$("bars") || game.state !== "question_open") return;
   $("answered").textContent = histogram.submitted_count + " / " + histogram.total_count + " answered";
@@ -6091,6 +6141,17 @@ function renderFinal(stage) {
     if (r || place === 1) podium.append(step);
   }
   left.append(el("h2", "", "Final results"), podium);
+  const hard = (game.hardest || []);
+  if (hard.length) {
+    const list = el("ol", "words hardest");
+    for (const h of hard) {
+      const item = el("li"), answer = h.question_type === "text" ? h.correct.join(" / ") : h.question_type === "number" ? fmt(h.correct)
+        : [].concat(h.question_type === "order" ? [...h.correct] : h.correct).map((l) => l + ": " + h.choices[LETTERS.indexOf(l)]).join(h.question_type === "order" ? " → " : ", ");
+      item.append(el("span", "text", (h.question_idx + 1) + ". " + h.prompt + " — " + answer), el("span", "n", h.right + " / " + h.answered));
+      list.append(item);
+    }
+    left.append(el("h2", "", "To go over: the hardest questions"), list);
+  }
   const table = el("table"), head = el("tr");
   for (const [h, cls] of [["#", "num"], ["Name", ""], ["Id", ""], ["Points", "num"]]) head.append(el("th", cls, h));
   table.append(head);
@@ -6102,7 +6163,9 @@ function renderFinal(stage) {
   if (!leaderboard.length) right.append(el("p", "muted", "Nobody played."));
   right.append(table);
   const download = el("a", "btn", "Download results (CSV)"); download.href = "/admin/api/csv"; download.download = "";
-  const row = el("div", "controls"); row.append(download);
+  const report = el("a", "btn quiet", "Report"); report.href = "/admin/report"; report.target = "_blank";
+  const sheet = el("a", "btn quiet", "Spreadsheet (.xlsx)"); sheet.href = "/admin/api/xlsx"; sheet.download = "";
+  const row = el("div", "controls"); row.append(download, sheet, report);
   if (q) row.append(reopenButton());
   left.append(row);
   final.append(left, right);

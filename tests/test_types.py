@@ -326,7 +326,7 @@ def test_number_exactly_at_the_tolerance_is_right_for_large_values():
 
 @pytest.mark.parametrize("answer", [
     -0.1, 20.01, 21, -5, "25", "-1",            # outside min..max
-    10**400, -10**400, float("inf"), float("-inf"), float("nan"),
+    pytest.param(10**400, id="10**400"), pytest.param(-10**400, id="-10**400"), float("inf"), float("-inf"), float("nan"),
     True, False, "1e5", "7,8", "seven", "", "  ", "0x10", "+7", "7.", ".5", None,
     [7.5], {"value": 7.5},
 ])
@@ -340,6 +340,20 @@ def test_number_bad_answers(answer):
 ])
 def test_number_stored_as_written(answer, stored):
     assert submit(opened(NUMBER), "s1", answer).answer == stored
+
+
+@pytest.mark.parametrize("low, high, step, answer, written", [
+    (0, 0.001, 0.00001, 0.00005, "0.00005"),
+    (0, 0.001, 0.00001, "0.00005", "0.00005"),
+    (0, 10**12, 10**7, "123456789012.5", "123456789012.5"),
+    (0, 10**12, 10**7, 999999999999.5, "999999999999.5"),
+])
+def test_number_stored_as_sent_never_rounded_or_in_exponent_form(low, high, step, answer,
+                                                                  written):
+    question = {**NUMBER, "min": low, "max": high, "step": step, "correct": low, "tolerance": 0}
+    submission = submit(opened(question), "s1", answer)
+    assert submission.answer == written
+    assert not submission.correct       # 0.00005 ≠ 0 and 999999999999.5 ≠ 0
 
 
 def test_number_whole_answers_and_zero_tolerance():
@@ -836,6 +850,17 @@ def test_a_png_cut_short_in_its_header_is_a_problem_not_a_crash(tmp_path):
     assert path == "questions[1].image"
 
 
+@pytest.mark.parametrize("content", [
+    b"RIFF\x00\x00\x00\x00WEBPVP8",              # the WebP signature and nothing more
+    b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00",      # cut short before its size
+])
+def test_a_webp_cut_short_is_not_a_picture(tmp_path, content):
+    assert quizbox.image_type(WEBP) == "image/webp"
+    folder = media(tmp_path, x__webp=content)
+    path, message = one_problem({**CHOICE, "image": "x.webp"}, folder)
+    assert path == "questions[1].image" and "not a PNG, JPEG, GIF or WebP" in message
+
+
 def test_a_picture_named_by_its_extension_is_known_by_its_bytes(tmp_path):
     # a JPEG saved as .png is still a picture: its bytes decide
     folder = media(tmp_path, photo__png=JPEG)
@@ -1170,3 +1195,28 @@ def test_a_huge_number_over_the_socket_is_refused_and_the_socket_stays(server_fa
         assert (ack["type"], ack["score"]) == ("submit_ack", 1000)
     finally:
         close_all([instructor, ws])
+
+
+def test_a_huge_number_in_a_saved_pool_is_a_400_not_a_500(server_factory, tmp_path):
+    pools = tmp_path / "boxpools"
+    server = server_factory(write_server_pool(tmp_path), env={"QUIZBOX_POOLS_DIR": str(pools)})
+    admin = server.admin_cookie()
+    document = doc({**NUMBER, "max": 10**400})
+    status, body, _ = server.json("PUT", "/admin/api/pools/huge.json", cookie=admin,
+                                  json_body={"pool": document, "version": None})
+    assert status == 400, (status, body)
+    assert "max" in json.dumps(body)
+    assert not (pools / "huge.json").exists()
+
+
+def test_a_picture_broken_after_the_start_is_a_404_not_a_500(server_factory, tmp_path):
+    path = write_server_pool(tmp_path)
+    server = server_factory(path)
+    status, _, _ = server.request("GET", "/media/diagram.png")
+    assert status == 200
+    # the teacher copies a picture over it, and the copy is cut short in its header
+    (path.parent / "media" / "diagram.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00")
+    status, body, headers = server.json("GET", "/media/diagram.png")
+    assert status == 404, (status, body)
+    assert body["error"] == "not_found"
