@@ -6663,6 +6663,36 @@ def check(files) -> int:
     return status
 
 
+def import_files(files, out_dir) -> int:
+    """quizbox.py import FILE...: each file written elsewhere becomes a pool file in
+    out_dir, never overwriting one; questions that do not fit are listed."""
+    status, out_dir = 0, Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        try:
+            document, skipped = import_file(Path(file).name, Path(file).read_bytes())
+            name = free_pool_name(out_dir, document.get("title") or Path(file).stem)
+            pool = parse_pool(document, name, media_dir=out_dir / "media")
+        except OSError as exc:
+            print(f"{file}: cannot be read: {exc.strerror}")
+            status = 1
+            continue
+        except FormatError as exc:
+            print(exc)
+            status = 1
+            continue
+        except PoolInvalid as exc:
+            print("\n".join(in_teacher_words(e)["message"] for e in exc.errors))
+            status = 1
+            continue
+        write_atomically(out_dir / name, (json.dumps(document, ensure_ascii=False, indent=2)
+                                          + "\n").encode("utf-8"))
+        print(f"{file}: wrote {out_dir / name}: \"{pool.title}\", {len(pool.questions)} questions")
+        for item in skipped:
+            print(f"  question {item['question']} left out: {item['why']}")
+    return status
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
@@ -6683,9 +6713,15 @@ def main(argv=None):
                      help="also write results here when a quiz ends [$QUIZBOX_EXPORT_DIR]")
     validate = commands.add_parser("check", help="validate pool files")
     validate.add_argument("files", nargs="+")
+    convert = commands.add_parser("import", help="turn Kahoot sheets (.xlsx, .csv), GIFT or "
+                                                 "Aiken files into pool files")
+    convert.add_argument("files", nargs="+")
+    convert.add_argument("--out", default="pools", help="folder for the pool files [pools]")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.files)
+    if args.command == "import":
+        return import_files(args.files, args.out)
     flags = {k: v for k, v in vars(args).items() if k != "command"}
     serve(build_config(flags))
     return 0
