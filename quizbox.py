@@ -32,6 +32,7 @@ import contextlib
 import copy
 import csv
 import dataclasses
+import decimal
 import fcntl
 import hashlib
 import hmac
@@ -303,7 +304,10 @@ def _is_int(value) -> bool:
 
 
 def _is_number(value) -> bool:
-    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+    try:
+        return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+    except OverflowError:   # an int too large for a float (10**400)
+        return False
 
 
 def is_letter_of(value, letters) -> bool:
@@ -340,10 +344,11 @@ def _unstorable_paths(value, path=""):
 def image_type(data: bytes):
     """The Content-Type of a PNG, JPEG, GIF or WebP picture (its signature and a
     whole header: a size and, for PNG, its first chunk), else None."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and data[12:15] == b"VP8":
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and data[12:16] in (b"VP8 ", b"VP8L", b"VP8X") \
+            and len(data) >= 30:   # the chunk's size and the picture's own header
         return "image/webp"
     kind = next((kind for magic, kind in IMAGE_SIGNATURES if data.startswith(magic)), None)
-    if kind == "image/png" and (data[12:16] != b"IHDR" or not all(struct.unpack(">II", data[16:24]))):
+    if kind == "image/png" and (len(data) < 24 or data[12:16] != b"IHDR" or not all(struct.unpack(">II", data[16:24]))):
         return None
     if kind == "image/gif" and (len(data) < 13 or not all(struct.unpack("<HH", data[6:10]))):
         return None
@@ -1153,7 +1158,17 @@ def number_text(value) -> str:
     """A number as stored and shown: 1822, 3.14, -0.5."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value) if _is_int(value) else format(value, ".12g")
+    if _is_int(value):
+        return str(value)
+    text = format(value, ".12g")
+    return format(decimal.Decimal(text), "f") if "e" in text else text
+
+
+def answer_number_text(value) -> str:
+    """A number as a student sent it: every digit kept, never in exponent form."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value) if _is_int(value) else format(decimal.Decimal(repr(value)), "f")
 
 
 def order_permutation(sid, idx, count):
@@ -1197,7 +1212,7 @@ def parse_answer(question, answer, right_order=None) -> str:
     if not _is_number(answer) or not question.low <= answer <= question.high:
         refuse(f"answer must be a number from {number_text(question.low)} "
                f"to {number_text(question.high)}")
-    return number_text(answer)
+    return answer_number_text(answer)
 
 
 def grade(question, answer, right_order=None):
@@ -1214,7 +1229,8 @@ def grade(question, answer, right_order=None):
     elif kind == "text":
         right = fold_text(answer) in {fold_text(a) for a in question.correct}
     else:
-        right = abs(float(answer) - question.correct) <= question.tolerance + 1e-9
+        exact = decimal.Decimal   # the decimals as written, no binary rounding
+        right = abs(exact(answer) - exact(repr(question.correct))) <= exact(repr(question.tolerance))
     return (1.0 if right else 0.0), right
 
 

@@ -187,6 +187,15 @@ def play(server, d):
         if question.get("explanation"):
             expect(teacher.locator("#stage .explanation")).to_have_text(question["explanation"])
         assert fits_the_width(teacher)
+        hidden = teacher.evaluate("""() => {   // in the stage's scrolled-away part, out of sight
+            const stage = document.getElementById('stage').getBoundingClientRect();
+            return [...document.querySelectorAll('#stage .explanation, #reopen')]
+                .filter((n) => n.getBoundingClientRect().bottom > stage.bottom + 1)
+                .map((n) => n.id || n.className);
+        }""")
+        if hidden:
+            layout_problems.append(f"q{n} ({kind}) on the projector's reveal: {hidden} "
+                                   "below the stage, out of sight")
 
     def phone_reveal(phone, verdict, yours, n, kind, who):
         expect(phone.locator("#verdict-text")).to_have_text(verdict)

@@ -922,7 +922,7 @@ def write_surrogate_pool(tmp_path):
 
 
 def test_check_refuses_a_lone_surrogate(tmp_path):
-    path = write_surrogate_pool(tmp_path)
+    write_surrogate_pool(tmp_path)
     result = run_quizbox("check", "bad.json", cwd=tmp_path)
     assert result.returncode == 1
     assert re.search(r"^bad\.json: questions\[0\]\.choices\[1\]: .*not valid Unicode",
@@ -1024,7 +1024,7 @@ def test_every_type_end_to_end(server_factory, tmp_path):
 
 
 def _play_every_type(server, admin, instructor, sockets, cookies):
-    opens, closes, acks = {}, {}, {}
+    closes = {}
     shown_order = None
 
     # what each student sends, and the score the contract gives it ("flat": 1000 when right)
@@ -1052,7 +1052,6 @@ def _play_every_type(server, admin, instructor, sockets, cookies):
         received = {s: ws.recv_until("question_open") for s, ws in sockets.items()}
         received["instructor"] = instructor.recv_until("question_open")
         message = received["ana"]
-        opens[idx] = message
         kind = question.get("type", "choice")
         for who, got in received.items():
             assert got["question_idx"] == idx, who
@@ -1080,13 +1079,11 @@ def _play_every_type(server, admin, instructor, sockets, cookies):
             reply = submit_ws(sockets["cy"], idx, answer)
             assert (reply["type"], reply.get("code")) == ("error", "bad_answer"), (idx, answer)
 
-        acks[idx] = {}
         for student, (sent, stored, points) in plan(idx, shown_order).items():
             ack = submit_ws(sockets[student], idx, sent)
             assert ack["type"] == "submit_ack", (idx, student, sent, ack)
             assert (ack["question_idx"], ack["answer"], ack["score"]) == (idx, stored, points), \
                 (idx, student, ack)
-            acks[idx][student] = ack
 
         instructor.send_json({"type": "close_question", "question_idx": idx})
         closes[idx] = {s: ws.recv_until("question_closed") for s, ws in sockets.items()}

@@ -212,11 +212,15 @@ sys.exit(quizbox.main())
 
 
 def test_a_write_that_fails_for_one_answer_hurts_nobody_else(launch, tmp_path, figures):
-    """20 honest students and "victim" answer at the same moment, so that the
-    victim's answer is written in the same transaction as theirs, and its
-    write fails: every honest student is acknowledged and stored (they survive
-    a SIGKILL), the victim alone gets storage_failed and nothing of its answer
-    is kept."""
+    """"victim" and 19 honest students answer at the same moment, and the
+    victim's write fails: every honest student is acknowledged and stored
+    (they survive a SIGKILL), the victim alone gets storage_failed and nothing
+    of its answer is kept.
+
+    So that the victim's answer surely shares one transaction with theirs, the
+    test holds the write lock meanwhile: a 20th honest answer goes first and
+    keeps the writer waiting for the lock, and everything sent behind it is
+    written in the next transaction, together, once the lock is released."""
     program = tmp_path / "faulty_quizbox.py"
     program.write_text(FAULTY_SERVER.format(repo=str(REPO_ROOT)))
     server = launch("faulty", program=program)
@@ -232,21 +236,32 @@ def test_a_write_that_fails_for_one_answer_hurts_nobody_else(launch, tmp_path, f
         teacher.send_json({"type": "next"})
         for ws in sockets:
             ws.recv_until("question_open")
-        barrier = threading.Barrier(len(ids))
+        outside = sqlite3.connect(server.db_path, isolation_level=None, timeout=1)
+        outside.execute("BEGIN IMMEDIATE")
+        submit(phones["h00"], answers["h00"])      # its transaction waits for the lock
+        time.sleep(0.5)
+        together = ids[1:]
+        barrier = threading.Barrier(len(together))
         replies = {}
 
         def answer(student_id):
             barrier.wait(10)
             submit(phones[student_id], answers[student_id])
-            replies[student_id] = first_reply(phones[student_id])
+            replies[student_id] = first_reply(phones[student_id], timeout=15)
 
-        threads = [threading.Thread(target=answer, args=(i,)) for i in ids]
+        threads = [threading.Thread(target=answer, args=(i,)) for i in together]
         for thread in threads:
             thread.start()
+        time.sleep(1.0)                             # all of them queued behind h00
+        assert replies == {}, "answered while the database was locked"
+        outside.execute("COMMIT")
+        outside.close()
+        replies["h00"] = first_reply(phones["h00"])
         for thread in threads:
             thread.join(20)
         assert sorted(replies) == sorted(ids), "some phones got no reply"
         figures["faults injected: one item's write fails"] += 1
+        figures["faults injected: database write lock held"] += 1
 
         for i in honest:
             ack = replies[i]
