@@ -5789,6 +5789,10 @@ button.danger{background:var(--bad);color:#fff}
 .words li.right{box-shadow:inset 6px 0 0 var(--ok)}
 .words .text{flex:1;min-width:0;overflow-wrap:anywhere;font-weight:700}
 .words .n{font-weight:900;font-variant-numeric:tabular-nums}
+.final .podium{height:14rem;margin-bottom:.6rem}
+.final .step .who{font-size:1.3rem}.final .step .block{font-size:2rem}
+.hardest{font-size:1rem;gap:.25rem}
+.hardest li{padding:.2em .6em}
 .spread{display:flex;gap:.3rem;align-items:flex-end;height:9rem;margin-top:.5rem}
 .spread div{flex:1;background:var(--b);border-radius:6px 6px 0 0;min-height:3px;position:relative}
 .spread div.right{background:var(--ok)}
@@ -5838,6 +5842,7 @@ button.danger{background:var(--bad);color:#fff}
           <div id="roster-result" role="status"></div></section>
       </div></details>
     <div class="tools">
+      <span id="step-tools" class="controls"></span>
       <a class="btn quiet" id="csv" href="/admin/api/csv" download>Download results (CSV)</a>
       <button class="quiet" id="reset" type="button">Reset…</button>
       <button class="quiet" id="logout" type="button">Log out</button>
@@ -5991,6 +5996,9 @@ function render() {
   else if (game.state === "question_closed" && q) renderReveal(stage);
   else if (game.state === "finished") renderFinal(stage);
   if (between) { stage.append(manage); manage.classList.toggle("hidden", !manageChecked); loadManage(); }
+  // the controls for this moment, always in view: pause and more time, or reopen what just closed
+  $("step-tools").replaceChildren(...(game.state === "question_open" && q ? controlsRow().children
+    : (game.state === "question_closed" || game.state === "finished") && q ? [reopenButton()] : []));
 }
 function renderLobby(stage) {
   const hero = el("div", "lobby-hero card");
@@ -6004,7 +6012,7 @@ function renderLobby(stage) {
 }
 function controlsRow() {   // pause / resume and more time, while a question is open
   const row = el("div", "controls");
-  const pause = el("button", "quiet", game.paused ? "▶ Resume" : "⏸ Pause"); pause.type = "button"; pause.id = "pause";
+  const pause = el("button", "quiet", game.paused ? "Resume" : "Pause"); pause.type = "button"; pause.id = "pause";
   pause.onclick = () => socket && socket.send({type: game.paused ? "resume" : "pause"});
   const more = el("button", "quiet", "+15 s"); more.type = "button"; more.id = "add-time";
   more.setAttribute("aria-label", "Add 15 seconds");
@@ -6052,7 +6060,7 @@ function renderOpen(stage) {
   const hint = {multi: "Pick every right answer.", order: "Put these in the right order."}[kind];
   stage.append(el("p", "prompt" + lengthClass([q.prompt], 70, 140), q.prompt));
   if (hint) stage.append(el("p", "muted", hint));
-  stage.append(mid, body, controlsRow());
+  stage.append(mid, body);
   if (q.paused) { timer.textContent = Math.ceil(q.remaining_ms / 1000); timer.style.setProperty("--p", q.remaining_ms / (q.total_ms || 1)); }
   else countdown(timer, q.remaining_ms, q.total_ms || q.time_limit * 1000);
   renderCounts();
@@ -6144,7 +6152,6 @@ function renderReveal(stage) {
   stage.append(el("p", "prompt sm" + lengthClass([q.prompt], 90, 160), q.prompt), grid);
   if (q.explanation) stage.append(el("p", "explanation", q.explanation));
   else if (q.correct === null || q.correct === undefined) stage.append(el("p", "explanation", "A poll: there is no wrong answer."));
-  const row = el("div", "controls"); row.append(reopenButton()); stage.append(row);
 }
 function renderFinal(stage) {
   const final = el("div", "final");
@@ -6182,7 +6189,6 @@ function renderFinal(stage) {
   const report = el("a", "btn quiet", "Report"); report.href = "/admin/report"; report.target = "_blank";
   const sheet = el("a", "btn quiet", "Spreadsheet (.xlsx)"); sheet.href = "/admin/api/xlsx"; sheet.download = "";
   const row = el("div", "controls"); row.append(download, sheet, report);
-  if (q) row.append(reopenButton());
   left.append(row);
   final.append(left, right);
   stage.append(final);
