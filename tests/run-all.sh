@@ -5,7 +5,8 @@
 #      (python3-bottle 0.12.23, python3-gevent 22.10, python3-gevent-websocket
 #      0.10.1, python3-segno 1.4.1), as a Raspberry Pi installs them with apt.
 # The browser tests need Chromium and Playwright; they run in the PyPI pass
-# (Playwright's greenlet would replace Debian's under gevent 22.10).
+# (Playwright's greenlet would replace Debian's under gevent 22.10). The
+# spreadsheet tests convert files with a real LibreOffice (headless soffice).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
     python3 python3-venv python3-pip \
     python3-bottle python3-gevent python3-gevent-websocket python3-segno \
     python3-pytest python3-hypothesis \
-    chromium systemd >/dev/null
+    chromium systemd libreoffice-calc-nogui >/dev/null
 
 echo "== pass 1: newest PyPI releases"
 venv=${QUIZBOX_TEST_VENV:-.venv-pypi}

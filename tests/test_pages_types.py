@@ -81,15 +81,17 @@ def fits_the_width(page):
 
 def projector_overlaps(teacher):
     """What on the projector's open question spills out of its place: a choice tile
-    or the picture beyond the stage, or over the pause / +15 s row."""
+    or the picture beyond the stage's visible part, or over a row of controls below it."""
     return teacher.evaluate("""() => {
         const stage = document.getElementById('stage').getBoundingClientRect();
-        const controls = document.querySelector('#stage .controls').getBoundingClientRect();
+        const controls = document.querySelector('#stage .qlayout ~ .controls');
+        const bottom = controls ? controls.getBoundingClientRect().top : stage.bottom;
+        const below = controls ? 'over the controls' : 'below the stage';
         const out = [];
         for (const n of document.querySelectorAll('#stage .qlayout > *, #stage .choices .choice')) {
             const r = n.getBoundingClientRect(), name = n.id || n.className;
             if (r.right > stage.right + 1) out.push(name + ' ends at x=' + Math.round(r.right) + ' > ' + Math.round(stage.right));
-            if (r.bottom > controls.top + 1) out.push(name + ' ends at y=' + Math.round(r.bottom) + ', over the controls at y=' + Math.round(controls.top));
+            if (r.bottom > bottom + 1) out.push(name + ' ends at y=' + Math.round(r.bottom) + ', ' + below + ' at y=' + Math.round(bottom));
         }
         return out;
     }""")
@@ -476,6 +478,16 @@ def play(server, d):
     expect(teacher.get_by_role("heading", name="Final results")).to_be_visible()
     expect(teacher.locator(".podium .p1")).to_contain_text("Ada")
     shot(teacher, "types-q11-end-projector")
+    spills = teacher.evaluate("""() => {   // the final screen's cards must not run under what follows
+        const final = document.querySelector('#stage .final'), after = final.nextElementSibling;
+        if (!after || after.offsetParent === null) return [];
+        const limit = after.getBoundingClientRect().top;
+        return [...final.querySelectorAll('.card > *')].filter((n) => n.getBoundingClientRect().bottom > limit + 1)
+            .map((n) => n.tagName.toLowerCase() + '.' + n.className + ' ends at y=' + Math.round(n.getBoundingClientRect().bottom)
+                 + ', under #' + after.id + ' at y=' + Math.round(limit));
+    }""")
+    if spills:
+        layout_problems.append(f"final results on the projector: {spills}")
     expect(ada.locator("#ended-answered")).to_have_text("10")
     expect(ada.locator("#ended-correct")).to_have_text("9 / 9")
     expect(bo.locator("#ended-answered")).to_have_text("7")
