@@ -264,7 +264,7 @@ class Pool:
     questions: tuple
     source: str             # the file it came from, for messages
     document: str           # canonical JSON, kept with the session
-    language: str = "en"
+    language: str | None = None     # None: each phone follows its own language
 
 
 class PoolError(Exception):
@@ -401,8 +401,8 @@ def parse_pool(data, file, fallback_session_id=None, media_dir=None) -> Pool:
                                        and SESSION_ID_RE.fullmatch(session_id)):
         problem("session_id", f"{session_id!r} must be 1 to 64 letters, digits, '-', '_' or '.'")
 
-    language = data.get("language", "en")
-    if not (isinstance(language, str) and LANGUAGE_RE.fullmatch(language)):
+    language = data.get("language")
+    if language is not None and not (isinstance(language, str) and LANGUAGE_RE.fullmatch(language)):
         problem("language", f"{json.dumps(language)} is not a language tag such as en, fr or pt-BR")
 
     def time_limit(value, path):
@@ -451,7 +451,7 @@ def parse_pool(data, file, fallback_session_id=None, media_dir=None) -> Pool:
         questions=tuple(questions),
         source=str(file),
         document=json.dumps(data, sort_keys=True, ensure_ascii=False),
-        language=language if isinstance(language, str) else "en",
+        language=language,
     )
 
 
@@ -2017,32 +2017,34 @@ _BREAKDOWNS = {"choice": _letter_breakdown, "multi": _letter_breakdown, "order":
 
 
 def _flag(question, answered, right, wrong, discrimination):
-    """A sentence for the teacher when a question is worth another look, else None."""
+    """Why a question is worth another look → [{"code", ...what the sentence needs}],
+    each worded by flag_sentence here and by the report page in its language."""
     if _is_poll(question):
-        return None
-    sentences = []
+        return []
+    flags = []
     if not answered:
-        sentences.append("Nobody answered.")
+        flags.append({"code": "nobody"})
     elif right * 2 < answered:
         if wrong and wrong["count"] > right:
             kind = question["type"]
             what = (f"{wrong['answer']} (“{wrong['text']}”)" if wrong["text"] is not None
-                    else f"“{wrong['answer']}”" if kind == "text"
-                    else f"the order {wrong['answer']}" if kind == "order" else f"{wrong['answer']}")
-            verb = "answered" if kind in ("text", "number") else "chose"
-            answer = _right_answer_label(question)
-            if wrong["count"] * 2 > answered:
-                sentences.append(f"Most of the class {verb} {what}; the answer is {answer}.")
-            else:
-                sentences.append(f"More students {verb} {what} than the answer, {answer}.")
+                    else f"“{wrong['answer']}”" if kind == "text" else f"{wrong['answer']}")
+            verb = "answered" if kind in ("text", "number") else "ordered" if kind == "order" \
+                else "chose"
+            flags.append({"code": ("most_" if wrong["count"] * 2 > answered else "more_") + verb,
+                          "answer": what, "right": _right_answer_label(question)})
         elif right == 0:
-            sentences.append(f"None of the {answered} answers was right.")
+            flags.append({"code": "none_right", "n": answered})
         else:
-            sentences.append(f"Only {right} of {answered} answered right.")
+            flags.append({"code": "only_right", "right": right, "n": answered})
     if discrimination is not None and discrimination < 0:
-        sentences.append("Students with high totals got this wrong more often than others: "
-                         "check the question and its answer.")
-    return " ".join(sentences) or None
+        flags.append({"code": "negative"})
+    return flags
+
+
+def flag_sentence(flags):
+    """The flags in English, for the spreadsheet and scripts; None if there are none."""
+    return " ".join(STRINGS_EN["flag." + f["code"]].format(**f) for f in flags) or None
 
 
 def _question_report(question, playing, totals):
@@ -2067,7 +2069,8 @@ def _question_report(question, playing, totals):
             "discrimination": discrimination,
             "avg_ms": round(statistics.fmean(elapsed)) if elapsed else None,
             "choices": choices, **extra, "most_chosen_wrong": None if poll else wrong,
-            "flag": _flag(question, len(given), right, wrong, discrimination)}
+            "flags": (flags := _flag(question, len(given), right, wrong, discrimination)),
+            "flag": flag_sentence(flags)}
 
 
 def _student_report(player, questions):
@@ -3884,7 +3887,8 @@ class Hub:
         report = report_of(self.game)
         files = {".csv": results_csv(self.game).encode("utf-8"),
                  ".xlsx": results_xlsx(report),
-                 "-report.html": report_html(report).encode("utf-8")}
+                 "-report.html": report_html(report, choose_language(
+                     self.game.pool.language)).encode("utf-8")}
 
         def write():
             for suffix, data in files.items():
@@ -4466,8 +4470,14 @@ def make_app(site: Site) -> bottle.Bottle:
     for status in (400, 404, 405, 413, 500):
         app.error(status)(http_error)
 
-    student_headers, admin_headers = page_headers(STUDENT_PAGE), page_headers(ADMIN_PAGE)
-    report_headers = page_headers(REPORT_PAGE)
+    def page(template, teacher=False):
+        """A page in the language its reader wants: the teacher may choose (?lang=);
+        the pool's language sets both pages; else the browser's own."""
+        chosen = request.query.get("lang") if teacher else None
+        language = choose_language(chosen, hub.game.pool.language,
+                                   *accepted_languages(request.environ.get("HTTP_ACCEPT_LANGUAGE")))
+        text, headers = localized(template, language)
+        return bottle.HTTPResponse(body=text, status=200, headers=headers)
 
     # -- students
 
@@ -4476,7 +4486,7 @@ def make_app(site: Site) -> bottle.Bottle:
         live = hub.game.sid
         if request.query.get("sid") != live:   # an old QR code lands in today's quiz
             return bottle.HTTPResponse(status=302, headers={"Location": f"/?sid={live}"})
-        return bottle.HTTPResponse(body=STUDENT_PAGE, status=200, headers=student_headers)
+        return page(STUDENT_PAGE)
 
     @app.get("/api/session")
     def session_info():
@@ -4583,7 +4593,7 @@ def make_app(site: Site) -> bottle.Bottle:
 
     @app.get("/admin/")
     def admin_page():
-        return bottle.HTTPResponse(body=ADMIN_PAGE, status=200, headers=admin_headers)
+        return page(ADMIN_PAGE, teacher=True)
 
     @app.post("/admin/login")
     def login():
@@ -4734,11 +4744,11 @@ def make_app(site: Site) -> bottle.Bottle:
 
     @app.get("/admin/report")
     def report_page():
-        return bottle.HTTPResponse(body=REPORT_PAGE, status=200, headers=report_headers)
+        return page(REPORT_PAGE, teacher=True)
 
     @app.get("/admin/editor")
     def editor_page():
-        return bottle.HTTPResponse(body=EDITOR_PAGE, status=200, headers=page_headers(EDITOR_PAGE))
+        return page(EDITOR_PAGE, teacher=True)
 
     # -- making quizzes on the box
 
@@ -5010,6 +5020,326 @@ def base_url(config):
 # no internet). The pages learn the game from the socket's first messages.
 # Every text from a pool or a student goes in with textContent, never as HTML.
 
+# Languages: every text a person reads on a page, one table per language.
+# Pages carry {{key}} in their HTML and call t("key", {n: 3}) in their script;
+# a key ending .one/.other (Arabic: also .zero/.two/.few/.many) is chosen by
+# the browser's Intl.PluralRules. Adding a language is adding a table here.
+# Codes and fields of the contract stay English: only what people read changes.
+
+STRINGS_EN = {
+    "admin.finished": "Finished",
+    "admin.join_at": "Join at",
+    "admin.joined.one": "player joined",
+    "admin.joined.other": "players joined",
+    "admin.keys_hint": "Space or → : next step",
+    "admin.language": "Language of this page",
+    "admin.let_back": "Let back in",
+    "admin.let_back_who": "Let {name} back in",
+    "admin.logout": "Log out",
+    "admin.no_answer": "The server did not answer ({status}). Retrying…",
+    "admin.not_connected": "Not connected to the server yet.",
+    "admin.participants": "Participants",
+    "admin.qr": "QR code of the join address",
+    "admin.questions.one": "{n} question",
+    "admin.questions.other": "{n} questions",
+    "admin.remove": "Remove",
+    "admin.remove_ask": "Remove “{name}” from the quiz? Their phone is sent away and cannot join again unless you let them back in.",
+    "admin.remove_who": "Remove {name}",
+    "admin.removed": "Removed ({n})",
+    "admin.reset": "Reset…",
+    "admin.reset_ask": "Reset the quiz? Every player and every answer of this session is deleted, and the phones have to join again.",
+    "admin.reset_failed": "Reset failed ({status}).",
+    "admin.reset_ok": "Reset",
+    "ask.cancel": "Cancel",
+    "conflict.ask": "Let the new device play as “{name}”? The phone playing as them now is sent away.",
+    "conflict.let_in": "Let this device in",
+    "conflict.let_in_as": "Let the new device in as {name}",
+    "conflict.ok": "Let it in",
+    "conflict.typing": "It typed the name “{name}”.",
+    "conflict.wants": "Another device wants to play as {name}.",
+    "control.more": "+15 s",
+    "control.more_long": "Add 15 seconds",
+    "control.pause": "Pause",
+    "control.paused": "Paused: answers wait, the clock is stopped",
+    "control.reopen": "Reopen question {n}",
+    "control.resume": "Resume",
+    "end.answer": "Answer: {answer}",
+    "end.answered": "answered",
+    "end.correct": "correct",
+    "end.no_answer": "no answer",
+    "end.of_players.one": "of {n} player",
+    "end.of_players.other": "of {n} players",
+    "end.points": "points",
+    "end.thanks": "Thanks for playing!",
+    "end.title": "That's the end!",
+    "end.title_of": "{title}: the end!",
+    "end.you": "You: {answer}",
+    "end.you_finished": "You finished",
+    "end.your_answers": "Your answers",
+    "error.bad_answer": "That answer cannot be taken: check it and send it again.",
+    "error.bad_name": "Type a name of 1 to 40 letters, without special characters.",
+    "error.bad_student_id": "Type a student id of 1 to 64 characters.",
+    "error.busy": "A quiz is running: show the final results or reset it first.",
+    "error.changed": "This quiz was changed elsewhere since you opened it.",
+    "error.export_failed": "The results could not be written to the export folder.",
+    "error.finished": "The quiz has finished; reset it to play again.",
+    "error.id_in_use": "This student id is already playing on another device. Ask the teacher to let this device in.",
+    "error.kicked": "The teacher removed you from this quiz.",
+    "error.not_on_roster": "That student id is not on the class list: check it, or ask the teacher.",
+    "error.not_open": "This question is not open any more.",
+    "error.paused": "The teacher has paused the question: wait a moment.",
+    "error.replaced": "Your student id is playing on another device now.",
+    "error.session_full": "This quiz is full.",
+    "error.stale": "The quiz had already moved on; that press was ignored.",
+    "error.storage_failed": "The quiz could not save this: it is tried again.",
+    "error.time_expired": "Too late: time was up.",
+    "error.too_many_attempts": "Too many wrong passwords; wait a minute.",
+    "error.too_many_joins": "Too many joins from this address; wait a minute.",
+    "error.unknown_session": "That quiz is not running any more; reload the page to join the current one.",
+    "error.wrong_password": "That is not the admin password.",
+    "final.hardest": "To go over: the hardest questions",
+    "final.hide_ids": "Hide student ids",
+    "final.nobody": "Nobody played.",
+    "final.show_ids": "Show student ids",
+    "final.title": "Final results",
+    "flag.more_answered": "More students answered {answer} than the answer, {right}.",
+    "flag.more_chose": "More students chose {answer} than the answer, {right}.",
+    "flag.more_ordered": "More students chose the order {answer} than the answer, {right}.",
+    "flag.most_answered": "Most of the class answered {answer}; the answer is {right}.",
+    "flag.most_chose": "Most of the class chose {answer}; the answer is {right}.",
+    "flag.most_ordered": "Most of the class chose the order {answer}; the answer is {right}.",
+    "flag.negative": "Students with high totals got this wrong more often than others: check the question and its answer.",
+    "flag.nobody": "Nobody answered.",
+    "flag.none_right": "None of the {n} answers was right.",
+    "flag.only_right": "Only {right} of {n} answered right.",
+    "gone.join_again": "Join again",
+    "gone.kicked.detail": "The teacher took you off the list. If you think that is a mistake, ask them.",
+    "gone.kicked.title": "You were removed from this quiz",
+    "gone.left.detail": "The teacher may have restarted the quiz or removed you. Join again to play.",
+    "gone.left.title": "You are not in this quiz any more",
+    "gone.replaced.detail": "The teacher let another phone in with your id. If that was not you, tell the teacher.",
+    "gone.replaced.title": "Your student id is playing on another device",
+    "gone.reset.detail": "Everything was cleared. Join again to play.",
+    "gone.reset.title": "The teacher restarted the quiz",
+    "import.added": "Added “{title}” ({file}).",
+    "import.choose": "Choose a quiz file first.",
+    "import.done": "Imported “{title}”: {questions} in {file}.",
+    "import.failed": "The file could not be added ({status}).",
+    "import.open": "Open it in the editor",
+    "import.replace": "Replace {file}",
+    "import.replaced": "Replaced “{title}” ({file}).",
+    "import.skipped.one": "{n} question was left out:",
+    "import.skipped.other": "{n} questions were left out:",
+    "import.skipped_one": "Question {n}: {why}",
+    "import.too_large": "That file is too large.",
+    "join.button": "Join",
+    "join.failed": "Could not join ({status}).",
+    "join.id": "Student id",
+    "join.joining": "Joining…",
+    "join.name": "Your name",
+    "join.name_hint": "Everyone will see it on the big screen.",
+    "join.title": "Join the quiz",
+    "join.to_play": "Join to play.",
+    "join.type_id": "Type your student id.",
+    "join.type_name": "Type your name.",
+    "join.unreachable": "Cannot reach the quiz. Check the Wi-Fi and try again.",
+    "join.waiting": "Waiting…",
+    "key.space": "Space",
+    "lang.ar": "العربية",
+    "lang.de": "Deutsch",
+    "lang.en": "English",
+    "lang.es": "Español",
+    "lang.fr": "Français",
+    "lang.pt": "Português",
+    "loading": "Loading…",
+    "lobby.are_in.one": "player is in",
+    "lobby.are_in.other": "players are in",
+    "lobby.how": "Scan the QR code or type the address beside it to join.",
+    "lobby.in": "You're in!",
+    "lobby.start": "Press Start (or Space) when everyone is in.",
+    "lobby.wait": "Wait for the teacher to start. Keep this page open.",
+    "login.button": "Log in",
+    "login.failed": "Login failed ({status}).",
+    "login.password": "Admin password",
+    "login.title": "quizbox · teacher",
+    "login.unreachable": "Cannot reach the server.",
+    "manage.copy": "Copy",
+    "manage.copy_what": "Copy {title}",
+    "manage.delete": "Delete",
+    "manage.delete_ask": "Delete the quiz “{title}” ({file})? It is kept in the pools folder's .deleted folder, where the operator can bring it back.",
+    "manage.delete_failed": "Could not delete ({status}).",
+    "manage.delete_what": "Delete {title}",
+    "manage.edit": "Edit",
+    "manage.edit_what": "Edit {title}",
+    "manage.import": "Import",
+    "manage.import_label": "Import from Kahoot (.xlsx, .csv), Moodle (GIFT, Aiken) or a quizbox .json file",
+    "manage.invalid": "not a valid quiz",
+    "manage.live": "live",
+    "manage.make_live": "Make live",
+    "manage.make_live_what": "Make {title} live",
+    "manage.new": "+ New quiz",
+    "manage.players.one": "{n} player",
+    "manage.players.other": "{n} players",
+    "manage.pools": "Quizzes on this box",
+    "manage.sessions": "Past sessions",
+    "manage.summary": "Quizzes and past results",
+    "manage.switch": "Switch",
+    "manage.switch_ask": "Switch the class to “{title}”? Phones move to the new quiz and join it again.",
+    "manage.switch_failed": "Could not switch ({status}).",
+    "open.give_number": "Give a number from {min} to {max} on your phone.",
+    "open.multi": "Pick every right answer.",
+    "open.order": "Put these in the right order.",
+    "open.type_it": "Type the answer on your phone.",
+    "q.locked": "Answer {answer} locked in. Wait for the reveal.",
+    "q.locked_tag": "Locked in",
+    "q.multi_hint": "Tap every answer that is right, then send.",
+    "q.nothing_picked": "Nothing picked yet.",
+    "q.number": "Question {n} of {count}",
+    "q.number_range": "Your answer, from {min} to {max}",
+    "q.order_hint": "Tap the items in the right order, first one first.",
+    "q.paused": "Paused by the teacher",
+    "q.picture": "The question's picture",
+    "q.poll": "A poll: there is no wrong answer.",
+    "q.seconds_left": "seconds left",
+    "q.send": "Send answer",
+    "q.send_order": "Send this order",
+    "q.sending": "Sending…",
+    "q.sending_again": "Sending again…",
+    "q.times_up": "Time's up!",
+    "q.too_late": "Too late: time was up.",
+    "q.type_answer": "Type your answer",
+    "q.undo": "Undo",
+    "q.wait_paused": "Wait: the teacher paused the question.",
+    "q.your_answer": "Your answer",
+    "reconnecting": "Reconnecting…",
+    "report.absent": "absent",
+    "report.absent_one": "absent",
+    "report.average": "average points",
+    "report.class": "The class",
+    "report.col_answer": "Answer",
+    "report.col_answered": "Answered",
+    "report.col_answers": "Answers",
+    "report.col_discrimination": "Discrimination",
+    "report.col_note": "Note",
+    "report.col_question": "Question",
+    "report.col_right": "Right",
+    "report.col_time": "Avg time",
+    "report.failed": "The report could not be loaded ({status}).",
+    "report.go_over": "Questions to go over",
+    "report.login": "Log in on the teacher's page (/admin/) first, then open this report again.",
+    "report.median": "median",
+    "report.no_totals": "No totals yet.",
+    "report.none_flagged": "No question stands out: well done.",
+    "report.number_spread": "min {min} · median {median} · max {max}",
+    "report.played": "questions played",
+    "report.players": "players",
+    "report.poll": "poll",
+    "report.print": "Print",
+    "report.q_short": "Q{n}",
+    "report.question_n": "Question {n}",
+    "report.questions": "Questions",
+    "report.removed_one": "removed",
+    "report.so_far": "so far",
+    "report.spread": "Spread of totals",
+    "report.stdev": "spread (std. dev.)",
+    "report.students": "Students",
+    "report.title": "Report",
+    "results.csv": "Download results (CSV)",
+    "results.csv_short": "CSV",
+    "results.of": "{what} of {title}",
+    "results.report": "Report",
+    "results.sheet": "Spreadsheet",
+    "results.xlsx": "Spreadsheet (.xlsx)",
+    "reveal.correct": "Correct!",
+    "reveal.did_not_vote": "You did not vote",
+    "reveal.gain.one": "+{n} point",
+    "reveal.gain.other": "+{n} points",
+    "reveal.no_answer": "No answer",
+    "reveal.nobody": "Nobody has played yet.",
+    "reveal.partly": "Partly right",
+    "reveal.points_in_all": "points in all",
+    "reveal.rank_of": "your rank of {n}",
+    "reveal.thanks_vote": "Thanks for voting!",
+    "reveal.the_answer": "The answer",
+    "reveal.top5": "Top five",
+    "reveal.wait_final": "Wait for the final results…",
+    "reveal.wait_next": "Wait for the next question…",
+    "reveal.wrong": "Not this time",
+    "reveal.you_answered": "You answered {answer}.",
+    "reveal.you_chose": "You chose {answer}.",
+    "reveal.you_typed": "You answered “{answer}”.",
+    "reveal.you_voted": "You voted {answer}",
+    "reveal.your_order": "Your order: {answer}",
+    "reveal.your_rank": "your rank",
+    "roster.clear": "Clear it",
+    "roster.clear_ask": "Clear the class list? Anyone may then join with any id and name.",
+    "roster.cleared": "Class list cleared.",
+    "roster.empty": "Paste the list or choose its file first.",
+    "roster.failed": "Could not load the class list ({status}).",
+    "roster.file": "Class list file (CSV)",
+    "roster.label": "Paste the class list (student id, name; one student a line) or choose its CSV file",
+    "roster.loaded": "Class list loaded: {n} students.",
+    "roster.none": "No class list: anyone may join with any id and name.",
+    "roster.status": "Class list: {n} students, {joined} joined. Only they may join, with the names on the list.",
+    "roster.title": "Class list",
+    "roster.use": "Use this class list",
+    "state.finished": "finished",
+    "state.lobby": "lobby",
+    "state.question_closed": "question closed",
+    "state.question_open": "question open",
+    "step.final": "Show final results",
+    "step.next": "Next question",
+    "step.reveal": "Reveal now",
+    "step.start": "Start",
+    "table.id": "Id",
+    "table.name": "Name",
+    "table.points": "Points",
+}
+
+STRINGS = {"en": STRINGS_EN}
+RIGHT_TO_LEFT = {"ar"}
+TEMPLATE_KEY_RE = re.compile(r"\{\{([a-z0-9_.]+)\}\}")
+
+
+def choose_language(*wanted):
+    """The first wanted language tag (exact, or its first part) that has a table."""
+    for tag in wanted:
+        if not isinstance(tag, str):
+            continue
+        tag = tag.strip()
+        for candidate in (tag, tag.split("-")[0].lower()):
+            if candidate in STRINGS:
+                return candidate
+    return "en"
+
+
+def accepted_languages(header):
+    """Accept-Language, best first: "fr-CH, fr;q=0.9, en;q=0.8" → ["fr-CH", "fr", "en"]."""
+    weighted = []
+    for position, part in enumerate((header or "").split(",")[:20]):
+        tag, _, quality = part.strip().partition(";q=")
+        with contextlib.suppress(ValueError):
+            weighted.append((-float(quality or 1), position, tag.strip()))
+    return [tag for _, _, tag in sorted(weighted) if tag and tag != "*"]
+
+
+_LOCALIZED = {}
+
+
+def localized(page, language):
+    """A page in one language, with its headers (the script's hash changes with the
+    strings inside it): made once per page and language."""
+    key = (id(page), language)
+    if key not in _LOCALIZED:
+        table = STRINGS_EN | STRINGS.get(language, {})
+        direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
+        text = page.replace('<html lang="en">', f'<html lang="{language}" dir="{direction}">', 1)
+        text = TEMPLATE_KEY_RE.sub(lambda m: html.escape(table.get(m.group(1), m.group(1))), text)
+        text = text.replace("/*STRINGS*/{}", dumps(table).replace("<", "\\u003c"), 1)
+        _LOCALIZED[key] = (text, page_headers(text))
+    return _LOCALIZED[key]
+
+
 SHARED_CSS = r"""
 :root{--bg:#eef0f6;--fg:#14161b;--card:#fff;--muted:#545b6b;--line:#d5d9e3;--soft:#e3e6ee;
 --a:#d01c3a;--b:#1368ce;--c:#f0b400;--d:#1e7b34;--on-c:#1b1400;
@@ -5045,6 +5375,23 @@ background:radial-gradient(closest-side,var(--card) 80%,transparent 81%),conic-g
 
 SHARED_JS = r"""
 const LETTERS = "ABCD";
+// Text people read comes from the page's language table (see STRINGS in quizbox.py).
+const LANG = document.documentElement.lang || "en";
+const STRINGS = /*STRINGS*/{};
+const PLURALS = new Intl.PluralRules(LANG);
+function t(key, vars) {
+  vars = vars || {};
+  const counted = typeof vars.n === "number";
+  const text = (counted && (STRINGS[key + "." + PLURALS.select(vars.n)] || STRINGS[key + ".other"])) || STRINGS[key];
+  if (text === undefined) return key;
+  return text.replace(/\{(\w+)\}/g, (all, name) => name in vars
+    ? (typeof vars[name] === "number" ? vars[name].toLocaleString(LANG) : String(vars[name])) : all);
+}
+// An error for a person: in the page's language by its code, else the server's words.
+function errorText(data, fallback) {
+  const code = data && (data.error || data.code);
+  return code && STRINGS["error." + code] ? t("error." + code) : (data && data.message) || fallback || "";
+}
 const SHAPE_NAMES = ["triangle", "diamond", "circle", "square"];
 const SHAPE_PATHS = ["M12 2.5 22.5 21h-21z", "M12 1.5 22.5 12 12 22.5 1.5 12z",
                      "M2 12a10 10 0 1 0 20 0 10 10 0 1 0-20 0z", "M3 3h18v18H3z"];
@@ -5071,8 +5418,8 @@ function lengthClass(texts, long, longer) {   // long texts get a smaller size, 
   const most = Math.max(...texts.map((t) => String(t).length));
   return most > longer ? " longer" : most > long ? " long" : "";
 }
-function points(n) { return Number(n || 0).toLocaleString(); }
-function fmt(n) { return Number(n).toLocaleString(undefined, {maximumFractionDigits: 6}); }
+function points(n) { return Number(n || 0).toLocaleString(LANG); }
+function fmt(n) { return Number(n).toLocaleString(LANG, {maximumFractionDigits: 6}); }
 // A request that gives up after a while: over a dead Wi-Fi link (an old
 // keep-alive connection) a fetch would otherwise wait for minutes.
 async function api(method, path, body, timeoutMs) {
@@ -5246,36 +5593,36 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
 #review-h{font-size:1.2rem;margin:1rem 0 0;align-self:flex-start}
 .paused{background:#ffd23f;color:#1b1400;border-radius:12px;padding:.5em;text-align:center;font-weight:800}
 </style></head><body>
-<div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>Reconnecting…</span></div>
+<div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>{{reconnecting}}</span></div>
 <header class="bar"><span class="brand">quizbox</span><span id="who" class="who"></span></header>
 <main>
-  <section id="loading" data-screen class="center"><p class="muted">Loading…</p></section>
+  <section id="loading" data-screen class="center"><p class="muted">{{loading}}</p></section>
   <section id="join" data-screen class="card hidden">
-    <h1>Join the quiz</h1>
+    <h1>{{join.title}}</h1>
     <p id="join-note" class="muted hint"></p>
     <form id="join-form" novalidate>
-      <label for="student-id">Student id</label>
+      <label for="student-id">{{join.id}}</label>
       <input id="student-id" name="student_id" autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="64" required>
-      <label for="name" id="name-label">Your name</label>
+      <label for="name" id="name-label">{{join.name}}</label>
       <input id="name" name="name" autocomplete="nickname" maxlength="40" required aria-describedby="name-hint">
-      <p id="name-hint" class="muted hint">Everyone will see it on the big screen.</p>
+      <p id="name-hint" class="muted hint">{{join.name_hint}}</p>
       <p id="join-error" role="alert"></p>
-      <button id="join-button" class="wide" type="submit">Join</button>
+      <button id="join-button" class="wide" type="submit">{{join.button}}</button>
     </form>
   </section>
   <section id="lobby" data-screen class="center hidden">
     <div class="tick" aria-hidden="true">✓</div>
-    <h1>You're in!</h1>
+    <h1>{{lobby.in}}</h1>
     <p id="lobby-name" class="name-big"></p>
     <p id="lobby-title" class="muted"></p>
-    <p>Wait for the teacher to start.<br>Keep this page open.</p>
+    <p>{{lobby.wait}}</p>
     <div class="dots" aria-hidden="true"><span></span><span></span><span></span></div>
   </section>
   <section id="question" data-screen class="hidden">
     <div class="qhead"><span id="question-number" class="qnum"></span>
-      <span id="timer" class="ring timer" role="timer" aria-label="seconds left"></span></div>
-    <p id="paused" class="paused hidden" role="status">Paused by the teacher</p>
-    <img id="q-image" class="qimage hidden" alt="The question's picture">
+      <span id="timer" class="ring timer" role="timer" aria-label="{{q.seconds_left}}"></span></div>
+    <p id="paused" class="paused hidden" role="status">{{q.paused}}</p>
+    <img id="q-image" class="qimage hidden" alt="{{q.picture}}">
     <p class="prompt" id="prompt"></p>
     <div class="answers" id="answers" role="group" aria-labelledby="prompt"></div>
     <div id="typed" class="typed hidden"></div>
@@ -5284,28 +5631,28 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
   <section id="reveal" data-screen class="hidden">
     <div id="verdict" class="verdict" role="status"><p class="big" id="verdict-text"></p><p class="gain" id="verdict-gain"></p></div>
     <p id="reveal-yours"></p>
-    <div id="reveal-answer" class="card hidden"><div class="muted" id="reveal-answer-label">The answer</div><div id="reveal-chip" class="chips"></div>
+    <div id="reveal-answer" class="card hidden"><div class="muted" id="reveal-answer-label">{{reveal.the_answer}}</div><div id="reveal-chip" class="chips"></div>
       <p id="reveal-explanation" class="explanation"></p></div>
-    <div class="stats"><div class="stat"><b id="reveal-total"></b><span>points in all</span></div>
-      <div class="stat"><b id="reveal-rank"></b><span id="reveal-rank-label">your rank</span></div></div>
-    <p class="muted status" id="reveal-next">Wait for the next question…</p>
+    <div class="stats"><div class="stat"><b id="reveal-total"></b><span>{{reveal.points_in_all}}</span></div>
+      <div class="stat"><b id="reveal-rank"></b><span id="reveal-rank-label">{{reveal.your_rank}}</span></div></div>
+    <p class="muted status" id="reveal-next">{{reveal.wait_next}}</p>
   </section>
   <section id="ended" data-screen class="center hidden">
-    <h1 id="ended-title">That's the end!</h1>
-    <p class="muted" style="margin:0">You finished</p>
+    <h1 id="ended-title">{{end.title}}</h1>
+    <p class="muted" style="margin:0">{{end.you_finished}}</p>
     <p class="rank-big" id="ended-rank"></p>
     <p class="muted" id="ended-of" style="margin:0 0 .8rem"></p>
     <div class="stats three" style="width:100%">
-      <div class="stat"><b id="ended-answered"></b><span>answered</span></div>
-      <div class="stat"><b id="ended-correct"></b><span>correct</span></div>
-      <div class="stat"><b id="ended-total"></b><span>points</span></div></div>
-    <p class="muted">Thanks for playing!</p>
-    <h2 id="review-h" class="hidden">Your answers</h2>
+      <div class="stat"><b id="ended-answered"></b><span>{{end.answered}}</span></div>
+      <div class="stat"><b id="ended-correct"></b><span>{{end.correct}}</span></div>
+      <div class="stat"><b id="ended-total"></b><span>{{end.points}}</span></div></div>
+    <p class="muted">{{end.thanks}}</p>
+    <h2 id="review-h" class="hidden">{{end.your_answers}}</h2>
     <ol id="review" class="review" aria-labelledby="review-h"></ol>
   </section>
   <section id="gone" data-screen class="card hidden">
     <h1 id="gone-title"></h1><p id="gone-detail"></p>
-    <button id="gone-button" class="wide" type="button">Join again</button>
+    <button id="gone-button" class="wide" type="button">{{gone.join_again}}</button>
   </section>
 </main>
 <script>/*JS*/
@@ -5330,19 +5677,14 @@ async function stillIn() {   // asked before each retry: is this phone still in 
   onFinalClose(0);
   return false;
 }
-const GONE = {
-  4002: ["The teacher restarted the quiz", "Everything was cleared. Join again to play.", true],
-  4003: ["You were removed from this quiz", "The teacher took you off the list. If you think that is a mistake, ask them.", false],
-  4005: ["Your student id is playing on another device", "The teacher let another phone in with your id. If that was not you, tell the teacher.", false],
-  0: ["You are not in this quiz any more", "The teacher may have restarted the quiz or removed you. Join again to play.", true],
-};
+const GONE = {4002: ["reset", true], 4003: ["kicked", false], 4005: ["replaced", false], 0: ["left", true]};
 function onFinalClose(code) {
   socket = null; current = null;
   stopCountdown($("timer"));
-  if (code === 4001) { showJoin("Join to play."); return; }
+  if (code === 4001) { showJoin(t("join.to_play")); return; }
   if (code === 4004) { location.replace("/"); return; }   // another quiz is live now
-  const [title, detail, again] = GONE[code] || GONE[0];
-  $("gone-title").textContent = title; $("gone-detail").textContent = detail;
+  const [why, again] = GONE[code] || GONE[0];
+  $("gone-title").textContent = t("gone." + why + ".title"); $("gone-detail").textContent = t("gone." + why + ".detail");
   $("gone-button").classList.toggle("hidden", !again);
   me = null; setWho();
   show("gone");
@@ -5363,13 +5705,13 @@ function onMessage(m) {
 function onError(m) {
   if (m.code === "time_expired" || m.code === "not_open") {
     if (mine && !mine.acked) mine = null;
-    timeUp("Too late: time was up.");
+    timeUp(t("q.too_late"));
   } else if (m.code === "storage_failed" && mine && !mine.acked) {
-    $("answer-status").textContent = "Sending again…";
+    $("answer-status").textContent = t("q.sending_again");
     setTimeout(resend, 1500);
   } else if ((m.code === "paused" || m.code === "bad_answer") && mine && !mine.acked) {
-    mine = null; unlock(); $("answer-status").textContent = m.message;
-  } else $("answer-status").textContent = m.message;
+    mine = null; unlock(); $("answer-status").textContent = errorText(m);
+  } else $("answer-status").textContent = errorText(m);
 }
 function resend() { if (current && mine && !mine.acked && socket) socket.send({type: "submit", question_idx: mine.idx, answer: mine.answer}); }
 
@@ -5390,7 +5732,7 @@ function showQuestion(m) {
   const same = current && current.question_idx === m.question_idx;
   if (mine && mine.idx !== m.question_idx) mine = null;
   current = m;
-  $("question-number").textContent = "Question " + (m.question_idx + 1) + " of " + m.question_count;
+  $("question-number").textContent = t("q.number", {n: m.question_idx + 1, count: m.question_count});
   $("prompt").textContent = m.prompt;
   $("prompt").className = "prompt" + lengthClass([m.prompt], 60, 120);
   const image = $("q-image");
@@ -5399,8 +5741,8 @@ function showQuestion(m) {
   if (!same || !$("answers").children.length && !$("typed").children.length) buildAnswers(m);
   $("paused").classList.toggle("hidden", !m.paused);
   if (m.paused) { stopCountdown($("timer")); $("timer").textContent = Math.ceil(m.remaining_ms / 1000); }
-  else countdown($("timer"), m.remaining_ms, (m.total_ms || m.time_limit * 1000), () => timeUp("Time's up!"));
-  $("answer-status").textContent = m.poll ? "A poll: there is no wrong answer." : m.paused ? "Wait: the teacher paused the question." : "";
+  else countdown($("timer"), m.remaining_ms, (m.total_ms || m.time_limit * 1000), () => timeUp(t("q.times_up")));
+  $("answer-status").textContent = m.poll ? t("q.poll") : m.paused ? t("q.wait_paused") : "";
   show("question");
   if (mine) { lock(); if (!mine.acked) resend(); }   // the server keeps the first
   else setEnabled(!m.paused);
@@ -5424,33 +5766,33 @@ function buildAnswers(m) {
       button.setAttribute("aria-pressed", "false");
       box.append(button);
     });
-    typed.append(el("p", "muted hint", "Tap every answer that is right, then send."), sendButton("Send answer", () => answer(draft.slice().sort().join(""))));
+    typed.append(el("p", "muted hint", t("q.multi_hint")), sendButton(t("q.send"), () => answer(draft.slice().sort().join(""))));
     $("send").disabled = true;
   } else if (kind === "order") {
     const line = el("div", "picked-line"); line.id = "order-line"; line.setAttribute("aria-live", "polite");
-    const undo = el("button", "quiet", "↶ Undo"); undo.type = "button"; undo.id = "undo";
+    const undo = el("button", "quiet", "↶ " + t("q.undo")); undo.type = "button"; undo.id = "undo";
     undo.onclick = () => { draft.pop(); renderOrder(); };
     m.choices.forEach((text, i) => box.append(choiceButton(i, text, () => { if (!draft.includes(LETTERS[i])) { draft.push(LETTERS[i]); renderOrder(); } })));
-    const row = el("div", "row"); row.append(undo, sendButton("Send this order", () => answer(draft.join(""))));
-    typed.append(el("p", "muted hint", "Tap the items in the right order, first one first."), line, row);
+    const row = el("div", "row"); row.append(undo, sendButton(t("q.send_order"), () => answer(draft.join(""))));
+    typed.append(el("p", "muted hint", t("q.order_hint")), line, row);
     renderOrder();
   } else if (kind === "text") {
     const input = el("input"); input.type = "text"; input.id = "text-answer"; input.maxLength = m.max_length || 40;
-    input.autocomplete = "off"; input.setAttribute("aria-label", "Your answer"); input.enterKeyHint = "send";
+    input.autocomplete = "off"; input.setAttribute("aria-label", t("q.your_answer")); input.enterKeyHint = "send";
     const counter = el("p", "counter muted", "0 / " + input.maxLength); counter.id = "counter";
     input.oninput = () => { counter.textContent = input.value.length + " / " + input.maxLength; $("send").disabled = !input.value.trim(); };
     input.onkeydown = (e) => { if (e.key === "Enter" && input.value.trim()) answer(input.value.trim().split(/\s+/).join(" ")); };
-    typed.append(input, counter, sendButton("Send answer", () => answer(input.value.trim().split(/\s+/).join(" "))));
+    typed.append(input, counter, sendButton(t("q.send"), () => answer(input.value.trim().split(/\s+/).join(" "))));
     $("send").disabled = true;
   } else if (kind === "number") {
     const middle = m.min + Math.round((m.max - m.min) / 2 / m.step) * m.step;
     const value = el("p", "bigvalue", fmt(middle)); value.id = "number-value"; value.setAttribute("aria-hidden", "true");
     const slider = el("input"); slider.type = "range"; slider.id = "number-slider";
     slider.min = m.min; slider.max = m.max; slider.step = m.step; slider.value = middle;
-    slider.setAttribute("aria-label", "Your answer, from " + fmt(m.min) + " to " + fmt(m.max));
+    slider.setAttribute("aria-label", t("q.number_range", {min: fmt(m.min), max: fmt(m.max)}));
     const ends = el("div", "range-ends"); ends.append(el("span", "", fmt(m.min)), el("span", "", fmt(m.max)));
     const exact = el("input"); exact.type = "number"; exact.id = "number-input"; exact.inputMode = "decimal";
-    exact.min = m.min; exact.max = m.max; exact.step = "any"; exact.value = middle; exact.setAttribute("aria-label", "Type your answer");
+    exact.min = m.min; exact.max = m.max; exact.step = "any"; exact.value = middle; exact.setAttribute("aria-label", t("q.type_answer"));
     slider.oninput = () => { value.textContent = fmt(Number(slider.value)); exact.value = slider.value; };
     exact.oninput = () => {
       const n = Number(exact.value), ok = exact.value !== "" && n >= m.min && n <= m.max;
@@ -5458,14 +5800,14 @@ function buildAnswers(m) {
       $("send").disabled = !ok;
     };
     const row = el("div", "row"); row.append(exact);
-    typed.append(value, slider, ends, row, sendButton("Send answer", () => answer(Number(exact.value))));
+    typed.append(value, slider, ends, row, sendButton(t("q.send"), () => answer(Number(exact.value))));
   }
 }
 function renderOrder() {
   const line = $("order-line"); if (!line) return;
   line.textContent = "";
   draft.forEach((letter, k) => line.append(choiceChip(letter, current.choices, k + 1)));
-  if (!draft.length) line.append(el("span", "muted", "Nothing picked yet."));
+  if (!draft.length) line.append(el("span", "muted", t("q.nothing_picked")));
   for (const button of $("answers").children) {
     const at = draft.indexOf(button.dataset.letter);
     button.classList.toggle("placed", at >= 0);
@@ -5498,10 +5840,10 @@ function lock() {
     button.classList.toggle("faded", !chosen);
     button.classList.remove("picked");
     button.setAttribute("aria-pressed", String(chosen));
-    button.querySelector(".tag").textContent = mine.acked ? "✓ Locked in" : "Sending…";
+    button.querySelector(".tag").textContent = mine.acked ? "✓ " + t("q.locked_tag") : t("q.sending");
   }
   const shown = current.question_type === "number" ? fmt(mine.answer) : mine.answer;
-  $("answer-status").textContent = mine.acked ? "Answer " + shown + " locked in. Wait for the reveal." : "Sending…";
+  $("answer-status").textContent = mine.acked ? t("q.locked", {answer: shown}) : t("q.sending");
 }
 function unlock() {
   for (const button of $("answers").children) button.classList.remove("locked", "sending", "faded");
@@ -5532,10 +5874,10 @@ function rightChips(m) {   // the answer, in the question type's own terms
 function yourAnswer(m) {
   const kind = m.question_type || "choice", a = m.your_answer;
   if (a === null || a === undefined) return "";
-  if (kind === "text") return "You answered “" + a + "”.";
-  if (kind === "number") return "You answered " + fmt(a) + ".";
-  if (kind === "order") return "Your order: " + [...a].join(" → ");
-  return (a.length > 1 ? "You chose " + [...a].join(", ") : "You chose " + a) + ".";
+  if (kind === "text") return t("reveal.you_typed", {answer: a});
+  if (kind === "number") return t("reveal.you_answered", {answer: fmt(a)});
+  if (kind === "order") return t("reveal.your_order", {answer: [...a].join(" → ")});
+  return t("reveal.you_chose", {answer: [...a].join(", ")});
 }
 function showReveal(m) {
   stopCountdown($("timer"));
@@ -5545,8 +5887,8 @@ function showReveal(m) {
   const partial = !m.your_correct && m.your_score > 0;
   const verdict = $("verdict");
   verdict.className = "verdict" + (poll || !answered ? "" : m.your_correct ? " right" : partial ? "" : " wrong");
-  $("verdict-text").textContent = poll ? "Thanks for voting!" : !answered ? "No answer" : m.your_correct ? "✓ Correct!" : partial ? "Partly right" : "✗ Not this time";
-  $("verdict-gain").textContent = poll ? (answered ? "You voted " + m.your_answer : "You did not vote") : "+" + points(m.your_score) + " points";
+  $("verdict-text").textContent = poll ? t("reveal.thanks_vote") : !answered ? t("reveal.no_answer") : m.your_correct ? "✓ " + t("reveal.correct") : partial ? t("reveal.partly") : "✗ " + t("reveal.wrong");
+  $("verdict-gain").textContent = poll ? (answered ? t("reveal.you_voted", {answer: m.your_answer}) : t("reveal.did_not_vote")) : t("reveal.gain", {n: m.your_score});
   $("reveal-yours").textContent = poll ? "" : yourAnswer(m);
   $("reveal-answer").classList.toggle("hidden", poll && !m.explanation);
   $("reveal-answer-label").classList.toggle("hidden", poll);
@@ -5556,17 +5898,17 @@ function showReveal(m) {
   $("reveal-explanation").classList.toggle("hidden", !m.explanation);
   $("reveal-total").textContent = points(m.your_total);
   $("reveal-rank").textContent = "#" + m.your_rank;
-  $("reveal-rank-label").textContent = m.player_count ? "your rank of " + m.player_count : "your rank";
-  $("reveal-next").textContent = m.question_idx + 1 === m.question_count ? "Wait for the final results…" : "Wait for the next question…";
+  $("reveal-rank-label").textContent = m.player_count ? t("reveal.rank_of", {n: m.player_count}) : t("reveal.your_rank");
+  $("reveal-next").textContent = t(m.question_idx + 1 === m.question_count ? "reveal.wait_final" : "reveal.wait_next");
   show("reveal");
 }
 function showEnded(m) {
   stopCountdown($("timer"));
   current = null;
   me = Object.assign(me || {}, {total: m.your_total}); setWho();
-  $("ended-title").textContent = m.title ? m.title + ": the end!" : "That's the end!";
+  $("ended-title").textContent = m.title ? t("end.title_of", {title: m.title}) : t("end.title");
   $("ended-rank").textContent = "#" + m.your_rank;
-  $("ended-of").textContent = m.player_count ? "of " + m.player_count + (m.player_count === 1 ? " player" : " players") : "";
+  $("ended-of").textContent = m.player_count ? t("end.of_players", {n: m.player_count}) : "";
   $("ended-answered").textContent = m.questions_answered;
   $("ended-correct").textContent = m.questions_correct + " / " + m.questions_scored;
   $("ended-total").textContent = points(m.your_total);
@@ -5574,7 +5916,7 @@ function showEnded(m) {
   showReview();
 }
 function answerText(kind, choices, a) {   // an answer in words: "B: Mitochondrion", "Rome", "7.8"
-  if (a === null || a === undefined) return "no answer";
+  if (a === null || a === undefined) return t("end.no_answer");
   if (kind === "text") return "“" + a + "”";
   if (kind === "number") return fmt(a);
   return [...String(a)].map((letter) => letter + ": " + (choices[LETTERS.indexOf(letter)] || "")).join(kind === "order" ? " → " : ", ");
@@ -5585,13 +5927,13 @@ async function showReview() {   // every question: theirs, the answer, their poi
   $("review-h").classList.toggle("hidden", !data.review.length);
   $("review").replaceChildren(...data.review.map((q) => {
     const item = el("li", q.poll ? "" : q.your_correct ? "right" : "wrong"), kind = q.question_type;
-    const right = kind === "text" ? q.correct.map((t) => "“" + t + "”").join(" or ")
-      : kind === "choice" && Array.isArray(q.correct) ? q.correct.map((l) => answerText(kind, q.choices, l)).join(" or ")
+    const right = kind === "text" ? q.correct.map((text) => "“" + text + "”").join(" / ")
+      : kind === "choice" && Array.isArray(q.correct) ? q.correct.map((l) => answerText(kind, q.choices, l)).join(" / ")
       : answerText(kind, q.choices, kind === "multi" ? q.correct.join("") : q.correct);
     item.append(el("p", "q", (q.question_idx + 1) + ". " + q.prompt),
-                el("p", "", "You: " + answerText(kind, q.choices, q.your_answer) + (q.poll ? "" : q.your_correct ? " ✓" : " ✗")));
-    if (!q.poll) item.append(el("p", "muted", "Answer: " + right + (kind === "number" && q.tolerance ? " (± " + fmt(q.tolerance) + ")" : "")),
-                             el("p", "", "+" + points(q.your_score) + " points"));
+                el("p", "", t("end.you", {answer: answerText(kind, q.choices, q.your_answer)}) + (q.poll ? "" : q.your_correct ? " ✓" : " ✗")));
+    if (!q.poll) item.append(el("p", "muted", t("end.answer", {answer: right + (kind === "number" && q.tolerance ? " (± " + fmt(q.tolerance) + ")" : "")})),
+                             el("p", "", t("reveal.gain", {n: q.your_score})));
     return item;
   }));
 }
@@ -5605,22 +5947,21 @@ async function showJoin(note) {
   $("join-note").textContent = note || "";
   $("student-id").value = localStorage.getItem("quizbox.student_id") || "";
   $("name").value = localStorage.getItem("quizbox.name") || "";
-  $("join-button").disabled = false; $("join-button").textContent = "Join";
+  $("join-button").disabled = false; $("join-button").textContent = t("join.button");
   show("join");
   ($("student-id").value ? $("name") : $("student-id")).focus();
 }
 async function join() {
   clearTimeout(joinRetry); joinRetry = null;
   const student_id = $("student-id").value.trim(), name = $("name").value.trim();
-  if (!student_id || (!name && !classList)) { $("join-error").textContent = !student_id ? "Type your student id." : "Type your name."; return; }
-  $("join-button").disabled = true; $("join-button").textContent = "Joining…";
+  if (!student_id || (!name && !classList)) { $("join-error").textContent = t(!student_id ? "join.type_id" : "join.type_name"); return; }
+  $("join-button").disabled = true; $("join-button").textContent = t("join.joining");
   const {status, data} = await api("POST", "/api/join", classList ? {sid, student_id} : {sid, student_id, name});
   if (status !== 200) {
-    $("join-button").disabled = false; $("join-button").textContent = "Join";
-    $("join-error").textContent = status === 0 ? "Cannot reach the quiz. Check the Wi-Fi and try again."
-      : (data && data.message) || "Could not join (" + status + ").";
+    $("join-button").disabled = false; $("join-button").textContent = t("join.button");
+    $("join-error").textContent = status === 0 ? t("join.unreachable") : errorText(data, t("join.failed", {status}));
     if (data && data.error === "id_in_use") {   // until the teacher lets this phone in
-      $("join-error").textContent += " Waiting…";
+      $("join-error").textContent += " " + t("join.waiting");
       joinRetry = setTimeout(join, 3000);
     }
     if (data && data.error === "unknown_session") setTimeout(() => location.replace("/"), 1500);
@@ -5800,63 +6141,65 @@ button.danger{background:var(--bad);color:#fff}
 .big-answer{font-size:2.4rem;font-weight:900;color:var(--ok);margin:.2rem 0}
 .toast{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);background:var(--fg);color:var(--bg);padding:.7em 1.2em;border-radius:12px;font-weight:700;z-index:30;max-width:90vw}
 </style></head><body>
-<div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>Reconnecting…</span></div>
+<div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>{{reconnecting}}</span></div>
 <section id="login" data-screen class="card hidden">
-  <h1>quizbox · teacher</h1>
+  <h1>{{login.title}}</h1>
   <form id="login-form">
-    <label for="password">Admin password</label>
+    <label for="password">{{login.password}}</label>
     <input id="password" type="password" autocomplete="current-password" required>
     <p id="login-error" role="alert"></p>
-    <button type="submit">Log in</button></form>
+    <button type="submit">{{login.button}}</button></form>
 </section>
 <div id="dashboard" data-screen class="hidden">
-  <aside class="card" aria-label="How to join">
-    <div class="qr" id="qr" role="img" aria-label="QR code of the join address"></div>
-    <div class="join-label">Join at</div>
+  <aside class="card" aria-labelledby="join-label">
+    <div class="qr" id="qr" role="img" aria-label="{{admin.qr}}"></div>
+    <h2 class="join-label" id="join-label">{{admin.join_at}}</h2>
     <div class="join-url" id="join-url"></div>
-    <div class="count-row"><span class="count" id="count">0</span><span class="muted" id="count-label">joined</span></div>
+    <div class="count-row"><span class="count" id="count">0</span><span class="muted" id="count-label"></span></div>
     <div id="conflicts" class="conflicts hidden" role="status"></div>
-    <ul id="players" class="players" aria-label="Participants"></ul>
+    <ul id="players" class="players" aria-label="{{admin.participants}}"></ul>
     <details id="removed-box" class="hidden"><summary id="removed-summary"></summary><ul id="removed"></ul></details>
   </aside>
-  <div id="main">
+  <main id="main">
     <div class="top"><div style="min-width:0"><div class="eyebrow" id="progress"></div><h1 id="title"></h1></div>
       <button id="primary" class="primary" type="button" aria-keyshortcuts="Space ArrowRight"></button></div>
     <section id="stage" aria-live="polite"></section>
-    <details id="manage" class="card hidden"><summary>Quizzes and past results</summary>
+    <details id="manage" class="card hidden"><summary>{{manage.summary}}</summary>
       <div class="manage-grid">
-        <section id="pools-box"><h2>Quizzes on this box</h2>
-          <div class="row-tools"><a class="btn mini-btn" href="/admin/editor">+ New quiz</a></div>
+        <section id="pools-box"><h2>{{manage.pools}}</h2>
+          <div class="row-tools"><a class="btn mini-btn" href="/admin/editor">{{manage.new}}</a></div>
           <ul id="pools"></ul>
-          <form id="import-form" class="file-form"><label for="import-file">Import from Kahoot (.xlsx, .csv), Moodle (GIFT, Aiken) or a quizbox .json file</label>
+          <form id="import-form" class="file-form"><label for="import-file">{{manage.import_label}}</label>
             <input id="import-file" type="file" accept=".xlsx,.csv,.gift,.txt,.json">
-            <button class="quiet" type="submit">Import</button></form>
+            <button class="quiet" type="submit">{{manage.import}}</button></form>
           <div id="upload-result" role="status" tabindex="-1"></div></section>
-        <section id="sessions-box"><h2>Past sessions</h2><ul id="sessions"></ul>
-          <h2 id="roster-h">Class list</h2>
-          <p class="muted small" id="roster-status">No class list: anyone may join with any id and name.</p>
-          <form id="roster-form" class="file-form"><label for="roster-text">Paste the class list (student id, name; one student a line) or choose its CSV file</label>
+        <section id="sessions-box"><h2>{{manage.sessions}}</h2><ul id="sessions"></ul>
+          <h2 id="roster-h">{{roster.title}}</h2>
+          <p class="muted small" id="roster-status">{{roster.none}}</p>
+          <form id="roster-form" class="file-form"><label for="roster-text">{{roster.label}}</label>
             <textarea id="roster-text" rows="3" spellcheck="false" placeholder="007123;Ana Lima"></textarea>
-            <input id="roster-file" type="file" accept=".csv,.txt" aria-label="Class list file (CSV)">
-            <div class="row-tools"><button class="quiet" type="submit">Use this class list</button><button class="quiet" type="button" id="roster-clear">Clear it</button></div></form>
+            <input id="roster-file" type="file" accept=".csv,.txt" aria-label="{{roster.file}}">
+            <div class="row-tools"><button class="quiet" type="submit">{{roster.use}}</button><button class="quiet" type="button" id="roster-clear">{{roster.clear}}</button></div></form>
           <div id="roster-result" role="status"></div></section>
       </div></details>
     <div class="tools">
       <span id="step-tools" class="controls"></span>
-      <a class="btn quiet" id="csv" href="/admin/api/csv" download>Download results (CSV)</a>
-      <button class="quiet" id="reset" type="button">Reset…</button>
-      <button class="quiet" id="logout" type="button">Log out</button>
-      <span class="hint">Space or → : next step</span>
+      <a class="btn quiet" id="csv" href="/admin/api/csv" download>{{results.csv}}</a>
+      <button class="quiet" id="reset" type="button">{{admin.reset}}</button>
+      <button class="quiet" id="logout" type="button">{{admin.logout}}</button>
+      <span class="hint">{{admin.keys_hint}}</span>
+      <select id="lang" aria-label="{{admin.language}}"></select>
     </div>
-  </div>
+  </main>
 </div>
 <dialog id="ask"><form method="dialog"><p id="ask-text"></p>
-  <div class="row"><button class="quiet" value="cancel" id="ask-cancel">Cancel</button><button class="danger" value="ok" id="ask-ok"></button></div></form></dialog>
+  <div class="row"><button class="quiet" value="cancel" id="ask-cancel">{{ask.cancel}}</button><button class="danger" value="ok" id="ask-ok"></button></div></form></dialog>
 <div id="toast" class="toast hidden" role="alert"></div>
 <script>/*JS*/
 let socket = null, game = {state: "lobby"}, q = null, histogram = null, leaderboard = [];
 let players = [], seen = null, busy = null, manageChecked = null;   // null: not known yet
 let stepped = 0;   // when the quiz last moved: a second press just after it is ignored
+let showIds = false;   // student ids are private: the projector shows them only when asked
 const manage = $("manage");   // moved into the stage in the lobby and at the end
 
 function ask(text, okLabel) {   // a confirmation in the page (a native confirm() freezes the projector)
@@ -5878,7 +6221,7 @@ function toast(text) {
 async function boot() {
   const {status, data} = await api("GET", "/admin/api/state");
   if (status === 401) { show("login"); $("password").focus(); return; }
-  if (status !== 200) { toast("The server did not answer (" + status + "). Retrying…"); setTimeout(boot, 3000); return; }
+  if (status !== 200) { toast(t("admin.no_answer", {status})); setTimeout(boot, 3000); return; }
   $("qr").innerHTML = data.qr_svg;   // SVG made by the server from the join address
   const qr = $("qr").querySelector("svg");
   if (qr && !qr.getAttribute("viewBox") && qr.getAttribute("width")) {   // so that it scales to the column
@@ -5917,7 +6260,7 @@ function onMessage(m) {
   else if (m.type === "question_closed") { game.state = "question_closed"; stepped = Date.now(); q = Object.assign({}, q, m); done(); render(); }
   else if (m.type === "full_leaderboard") { leaderboard = m.leaderboard; if (game.state === "finished") render(); }
   else if (m.type === "session_ended") { game.state = "finished"; game.hardest = m.hardest; stepped = Date.now(); done(); render(); }
-  else if (m.type === "error") { done(); toast(m.message); }
+  else if (m.type === "error") { done(); toast(errorText(m)); }
 }
 function done() { clearTimeout(busy); busy = null; $("primary").disabled = false; }
 
@@ -5925,16 +6268,16 @@ function done() { clearTimeout(busy); busy = null; $("primary").disabled = false
 function renderPlayers(m) {
   players = m.participants;
   $("count").textContent = m.count;
-  $("count-label").textContent = m.count === 1 ? "player joined" : "players joined";
+  $("count-label").textContent = t("admin.joined", {n: m.count});
   const list = $("players"); list.replaceChildren();
   const known = seen || new Set();
   for (const p of m.participants) {
     const item = el("li", seen && !known.has(p.student_id) ? "new" : "");
-    const name = el("span", "pname", p.name); name.title = p.name + " (" + p.student_id + ")";
+    const name = el("span", "pname", p.name); name.title = p.name;   // ids stay off the big screen
     const remove = el("button", "", "✕");
-    remove.type = "button"; remove.title = "Remove"; remove.setAttribute("aria-label", "Remove " + p.name);
+    remove.type = "button"; remove.title = t("admin.remove"); remove.setAttribute("aria-label", t("admin.remove_who", {name: p.name}));
     remove.onclick = async () => {
-      if (await ask("Remove “" + p.name + "” (" + p.student_id + ") from the quiz? Their phone is sent away and cannot join again unless you let them back in.", "Remove"))
+      if (await ask(t("admin.remove_ask", {name: p.name}), t("admin.remove")))
         socket && socket.send({type: "kick", student_id: p.student_id});
     };
     item.append(name, remove); list.append(item);
@@ -5943,13 +6286,13 @@ function renderPlayers(m) {
   const conflicts = m.id_conflicts || [], box = $("conflicts");
   box.classList.toggle("hidden", !conflicts.length);
   box.replaceChildren(...conflicts.slice(-3).map((c) => {
-    const line = el("p"), let_in = el("button", "mini", "Let this device in");
-    line.append(el("b", "", "Another device wants to play as " + c.current_name + " (" + c.student_id + ")"),
-                el("span", "", c.name !== c.current_name ? ", typing the name “" + c.name + "”. " : ". "));
+    const line = el("p"), let_in = el("button", "mini", t("conflict.let_in"));
+    line.append(el("b", "", t("conflict.wants", {name: c.current_name})),
+                el("span", "", c.name !== c.current_name ? " " + t("conflict.typing", {name: c.name}) + " " : " "));
     let_in.type = "button";
-    let_in.setAttribute("aria-label", "Let the new device in as " + c.current_name);
+    let_in.setAttribute("aria-label", t("conflict.let_in_as", {name: c.current_name}));
     let_in.onclick = async () => {
-      if (await ask("Let the new device play as “" + c.current_name + "” (" + c.student_id + ")? The phone playing with that id now is sent away.", "Let it in"))
+      if (await ask(t("conflict.ask", {name: c.current_name}), t("conflict.ok")))
         socket && socket.send({type: "release", student_id: c.student_id});
     };
     line.append(let_in);
@@ -5957,10 +6300,10 @@ function renderPlayers(m) {
   }));
   const removed = m.removed || [];
   $("removed-box").classList.toggle("hidden", !removed.length);
-  $("removed-summary").textContent = "Removed (" + removed.length + ")";
+  $("removed-summary").textContent = t("admin.removed", {n: removed.length});
   $("removed").replaceChildren(...removed.map((p) => {
-    const item = el("li"), back = el("button", "mini", "Let back in");
-    back.type = "button"; back.setAttribute("aria-label", "Let " + p.name + " back in");
+    const item = el("li"), back = el("button", "mini", t("admin.let_back"));
+    back.type = "button"; back.setAttribute("aria-label", t("admin.let_back_who", {name: p.name}));
     back.onclick = () => socket && socket.send({type: "readmit", student_id: p.student_id});
     item.append(el("span", "pname", p.name), back);
     return item;
@@ -5970,23 +6313,24 @@ function renderPlayers(m) {
 function renderCloud() {
   const cloud = $("cloud"); if (!cloud) return;
   $("lobby-count").textContent = players.length;
-  $("lobby-count-label").textContent = players.length === 1 ? "player is in" : "players are in";
+  $("lobby-count-label").textContent = t("lobby.are_in", {n: players.length});
   cloud.replaceChildren(...players.slice(-60).map((p) => el("span", "", p.name)));
 }
 
 // The stage: one screen per state --------------------------------------------
 function isLast() { return q && game.question_count && q.question_idx === game.question_count - 1; }
 function primaryLabel() {
-  return {lobby: "Start", question_open: "Reveal now",
-          question_closed: isLast() ? "Show final results" : "Next question"}[game.state] || "";
+  const key = {lobby: "step.start", question_open: "step.reveal",
+               question_closed: isLast() ? "step.final" : "step.next"}[game.state];
+  return key ? t(key) : "";
 }
 function render() {
   const label = primaryLabel();
-  $("primary").replaceChildren(label, el("kbd", "", "Space"));
+  $("primary").replaceChildren(label, el("kbd", "", t("key.space")));
   $("primary").classList.toggle("hidden", !label);
   $("progress").textContent = q && game.state !== "lobby" && game.state !== "finished"
-    ? "Question " + (q.question_idx + 1) + " of " + game.question_count
-    : (game.state === "finished" ? "Finished · " : "") + game.question_count + (game.question_count === 1 ? " question" : " questions");
+    ? t("q.number", {n: q.question_idx + 1, count: game.question_count})
+    : (game.state === "finished" ? t("admin.finished") + " · " : "") + t("admin.questions", {n: game.question_count});
   const stage = $("stage");
   stopCountdown($("timer"));
   stage.replaceChildren();
@@ -6005,30 +6349,29 @@ function renderLobby(stage) {
   const count = el("div", "count", "0"); count.id = "lobby-count";
   const label = el("p", "answered"); label.id = "lobby-count-label";
   const cloud = el("div", "cloud"); cloud.id = "cloud";
-  hero.append(count, label, el("p", "muted", "Scan the QR code or type the address on the left to join."),
-              el("p", "muted", "Press Start (or Space) when everyone is in."), cloud);
+  hero.append(count, label, el("p", "muted", t("lobby.how")), el("p", "muted", t("lobby.start")), cloud);
   stage.append(hero);
   renderCloud();
 }
 function controlsRow() {   // pause / resume and more time, while a question is open
   const row = el("div", "controls");
-  const pause = el("button", "quiet", game.paused ? "Resume" : "Pause"); pause.type = "button"; pause.id = "pause";
+  const pause = el("button", "quiet", t(game.paused ? "control.resume" : "control.pause")); pause.type = "button"; pause.id = "pause";
   pause.onclick = () => socket && socket.send({type: game.paused ? "resume" : "pause"});
-  const more = el("button", "quiet", "+15 s"); more.type = "button"; more.id = "add-time";
-  more.setAttribute("aria-label", "Add 15 seconds");
+  const more = el("button", "quiet", t("control.more")); more.type = "button"; more.id = "add-time";
+  more.setAttribute("aria-label", t("control.more_long"));
   more.onclick = () => socket && socket.send({type: "add_time", seconds: 15});
   row.append(pause, more);
-  if (game.paused) row.append(el("span", "paused-note", "Paused: answers wait, the clock is stopped"));
+  if (game.paused) row.append(el("span", "paused-note", t("control.paused")));
   return row;
 }
 function reopenButton() {   // a slip of the big button must never cost the class a question
-  const again = el("button", "quiet", "↺ Reopen question " + (q.question_idx + 1)); again.type = "button"; again.id = "reopen";
+  const again = el("button", "quiet", "↺ " + t("control.reopen", {n: q.question_idx + 1})); again.type = "button"; again.id = "reopen";
   again.onclick = () => socket && socket.send({type: "reopen", question_idx: q.question_idx});
   return again;
 }
 function questionImage() {
   if (!q.image) return null;
-  const image = el("img", "qimage"); image.src = q.image; image.alt = "The question's picture"; image.id = "q-image";
+  const image = el("img", "qimage"); image.src = q.image; image.alt = t("q.picture"); image.id = "q-image";
   return image;
 }
 function choiceTiles(lettered) {
@@ -6054,10 +6397,10 @@ function renderOpen(stage) {
   const kind = kindOf(), image = questionImage();
   const body = el("div", "qlayout" + (image ? " withimage" : ""));
   if (image) body.append(image);
-  if (kind === "text") body.append(el("div", "typed-note card", "Type the answer on your phone."));
-  else if (kind === "number") body.append(el("div", "typed-note card", "Give a number from " + fmt(q.min) + " to " + fmt(q.max) + " on your phone."));
+  if (kind === "text") body.append(el("div", "typed-note card", t("open.type_it")));
+  else if (kind === "number") body.append(el("div", "typed-note card", t("open.give_number", {min: fmt(q.min), max: fmt(q.max)})));
   else body.append(choiceTiles(true));
-  const hint = {multi: "Pick every right answer.", order: "Put these in the right order."}[kind];
+  const hint = {multi: t("open.multi"), order: t("open.order")}[kind];
   stage.append(el("p", "prompt" + lengthClass([q.prompt], 70, 140), q.prompt));
   if (hint) stage.append(el("p", "muted", hint));
   stage.append(mid, body);
@@ -6140,18 +6483,18 @@ function renderReveal(stage) {
   const answered = el("div", "answered", given + " / " + (given + (h.missed || 0) + (h.pending || 0)) + " answered");
   answered.id = "answered";
   left.append(answered, answersSummary());
-  right.append(el("h2", "", "Top five"));
+  right.append(el("h2", "", t("reveal.top5")));
   const board = el("ol", "board");
   for (const r of q.top5 || []) {
     const item = el("li"); item.append(el("span", "r", "#" + r.rank), el("span", "nm", r.name), el("span", "sc", points(r.score)));
     board.append(item);
   }
-  if (!(q.top5 || []).length) board.append(el("li", "muted", "Nobody has played yet."));
+  if (!(q.top5 || []).length) board.append(el("li", "muted", t("reveal.nobody")));
   right.append(board);
   const grid = el("div", "reveal-grid"); grid.append(left, right);
   stage.append(el("p", "prompt sm" + lengthClass([q.prompt], 90, 160), q.prompt), grid);
   if (q.explanation) stage.append(el("p", "explanation", q.explanation));
-  else if (q.correct === null || q.correct === undefined) stage.append(el("p", "explanation", "A poll: there is no wrong answer."));
+  else if (q.correct === null || q.correct === undefined) stage.append(el("p", "explanation", t("q.poll")));
 }
 function renderFinal(stage) {
   const final = el("div", "final");
@@ -6163,7 +6506,7 @@ function renderFinal(stage) {
     step.append(el("div", "block", "#" + (r ? r.rank : place)));
     if (r || place === 1) podium.append(step);
   }
-  left.append(el("h2", "", "Final results"), podium);
+  left.append(el("h2", "", t("final.title")), podium);
   const hard = (game.hardest || []);
   if (hard.length) {
     const list = el("ol", "words hardest");
@@ -6173,21 +6516,24 @@ function renderFinal(stage) {
       item.append(el("span", "text", (h.question_idx + 1) + ". " + h.prompt + " — " + answer), el("span", "n", h.right + " / " + h.answered));
       list.append(item);
     }
-    left.append(el("h2", "", "To go over: the hardest questions"), list);
+    left.append(el("h2", "", t("final.hardest")), list);
   }
   const table = el("table"), head = el("tr");
-  for (const [h, cls] of [["#", "num"], ["Name", ""], ["Id", ""], ["Points", "num"]]) head.append(el("th", cls, h));
+  for (const [h, cls] of [["#", "num"], [t("table.name"), ""], ...(showIds ? [[t("table.id"), ""]] : []), [t("table.points"), "num"]]) head.append(el("th", cls, h));
   table.append(head);
   for (const r of leaderboard) {
     const row = el("tr");
-    for (const [v, cls] of [[r.rank, "num"], [r.name, ""], [r.student_id, ""], [points(r.score), "num"]]) row.append(el("td", cls, v));
+    for (const [v, cls] of [[r.rank, "num"], [r.name, ""], ...(showIds ? [[r.student_id, ""]] : []), [points(r.score), "num"]]) row.append(el("td", cls, v));
     table.append(row);
   }
-  if (!leaderboard.length) right.append(el("p", "muted", "Nobody played."));
+  if (!leaderboard.length) right.append(el("p", "muted", t("final.nobody")));
+  const ids = el("button", "mini", t(showIds ? "final.hide_ids" : "final.show_ids")); ids.type = "button";
+  ids.onclick = () => { showIds = !showIds; render(); };   // ids are private: shown only when asked
+  right.append(ids);
   right.append(table);
-  const download = el("a", "btn", "Download results (CSV)"); download.href = "/admin/api/csv"; download.download = "";
-  const report = el("a", "btn quiet", "Report"); report.href = "/admin/report"; report.target = "_blank";
-  const sheet = el("a", "btn quiet", "Spreadsheet (.xlsx)"); sheet.href = "/admin/api/xlsx"; sheet.download = "";
+  const download = el("a", "btn", t("results.csv")); download.href = "/admin/api/csv"; download.download = "";
+  const report = el("a", "btn quiet", t("results.report")); report.href = "/admin/report"; report.target = "_blank";
+  const sheet = el("a", "btn quiet", t("results.xlsx")); sheet.href = "/admin/api/xlsx"; sheet.download = "";
   const row = el("div", "controls"); row.append(download, sheet, report);
   left.append(row);
   final.append(left, right);
@@ -6200,7 +6546,7 @@ function problemList(problems) {
   for (const p of problems || []) list.append(el("li", "", p));
   return list;
 }
-function when(ms) { return ms ? new Date(ms).toLocaleString([], {dateStyle: "medium", timeStyle: "short"}) : ""; }
+function when(ms) { return ms ? new Date(ms).toLocaleString(LANG, {dateStyle: "medium", timeStyle: "short"}) : ""; }
 async function loadManage() {
   if (manageChecked === false) return;   // this server has no such routes
   const [pools, sessions] = await Promise.all([api("GET", "/admin/api/pools"), api("GET", "/admin/api/sessions")]);
@@ -6213,30 +6559,30 @@ async function loadManage() {
   if (havePools) $("pools").replaceChildren(...pools.data.pools.map((p) => {
     const item = el("li"), text = el("span");
     if (!p.title) {   // a file in the folder that is not a valid quiz
-      text.append(el("b", "", p.file), el("span", "problem", " · not a valid quiz"), problemList(p.problems));
+      text.append(el("b", "", p.file), el("span", "problem", " · " + t("manage.invalid")), problemList(p.problems));
       item.append(text);
       return item;
     }
-    text.append(el("b", "", p.title), el("span", "muted", " · " + p.question_count + (p.question_count === 1 ? " question · " : " questions · ") + p.file));
+    text.append(el("b", "", p.title), el("span", "muted", " · " + t("admin.questions", {n: p.question_count}) + " · " + p.file));
     const actions = el("span", "row-tools");
-    if (p.live) actions.append(el("span", "badge", "live"));
+    if (p.live) actions.append(el("span", "badge", t("manage.live")));
     else {
-      const use = el("button", "mini", "Make live"); use.type = "button";
-      use.setAttribute("aria-label", "Make " + p.title + " live");
+      const use = el("button", "mini", t("manage.make_live")); use.type = "button";
+      use.setAttribute("aria-label", t("manage.make_live_what", {title: p.title}));
       use.onclick = () => selectPool(p);
       actions.append(use);
     }
-    for (const [label, href] of [["Edit", "/admin/editor?file="], ["Copy", "/admin/editor?copy="]]) {
-      const link = el("a", "btn quiet mini", label); link.href = href + encodeURIComponent(p.file);
-      link.setAttribute("aria-label", label + " " + p.title); actions.append(link);
+    for (const [key, href] of [["manage.edit", "/admin/editor?file="], ["manage.copy", "/admin/editor?copy="]]) {
+      const link = el("a", "btn quiet mini", t(key)); link.href = href + encodeURIComponent(p.file);
+      link.setAttribute("aria-label", t(key + "_what", {title: p.title})); actions.append(link);
     }
     if (!p.live) {
-      const remove = el("button", "mini", "Delete"); remove.type = "button";
-      remove.setAttribute("aria-label", "Delete " + p.title);
+      const remove = el("button", "mini", t("manage.delete")); remove.type = "button";
+      remove.setAttribute("aria-label", t("manage.delete_what", {title: p.title}));
       remove.onclick = async () => {
-        if (!await ask("Delete the quiz “" + p.title + "” (" + p.file + ")? It is kept in the pools folder's .deleted folder, where the operator can bring it back.", "Delete")) return;
+        if (!await ask(t("manage.delete_ask", {title: p.title, file: p.file}), t("manage.delete"))) return;
         const {status, data} = await api("DELETE", "/admin/api/pools/" + encodeURIComponent(p.file), {});
-        if (status !== 200) toast((data && data.message) || "Could not delete (" + status + ")."); else loadManage();
+        if (status !== 200) toast(errorText(data, t("manage.delete_failed", {status}))); else loadManage();
       };
       actions.append(remove);
     }
@@ -6245,15 +6591,15 @@ async function loadManage() {
   }));
   if (haveSessions) $("sessions").replaceChildren(...sessions.data.sessions.slice().reverse().map((s) => {   // newest first
     const item = el("li"), text = el("span");
-    const players = s.participants + (s.participants === 1 ? " player" : " players");
-    text.append(el("b", "", s.title), el("span", "muted", " · " + [s.state, players, when(s.ended_at_ms || s.created_at_ms)].filter(Boolean).join(" · ")));
+    const players = t("manage.players", {n: s.participants});
+    text.append(el("b", "", s.title), el("span", "muted", " · " + [t("state." + s.state), players, when(s.ended_at_ms || s.created_at_ms)].filter(Boolean).join(" · ")));
     item.append(text);
-    if (s.live) item.append(el("span", "badge", "live"));
+    if (s.live) item.append(el("span", "badge", t("manage.live")));
     const links = el("span", "row-tools");
-    for (const [label, href, download] of [["Report", "/admin/report?sid=", false], ["Spreadsheet", "/admin/api/xlsx?sid=", true], ["CSV", "/admin/api/csv?sid=", true]]) {
-      const link = el("a", "btn quiet mini", label); link.href = href + encodeURIComponent(s.sid);
+    for (const [key, href, download] of [["results.report", "/admin/report?sid=", false], ["results.sheet", "/admin/api/xlsx?sid=", true], ["results.csv_short", "/admin/api/csv?sid=", true]]) {
+      const link = el("a", "btn quiet mini", t(key)); link.href = href + encodeURIComponent(s.sid);
       if (download) link.download = ""; else link.target = "_blank";
-      link.setAttribute("aria-label", label + " of " + s.title);
+      link.setAttribute("aria-label", t("results.of", {what: t(key), title: s.title}));
       links.append(link);
     }
     item.append(links);
@@ -6265,37 +6611,35 @@ async function loadRoster() {
   const {status, data} = await api("GET", "/admin/api/roster");
   if (status !== 200) return;
   const joined = data.students.filter((s) => s.joined).length;
-  $("roster-status").textContent = data.class_list
-    ? "Class list: " + data.students.length + " students, " + joined + " joined. Only they may join, with the names on the list."
-    : "No class list: anyone may join with any id and name.";
+  $("roster-status").textContent = data.class_list ? t("roster.status", {n: data.students.length, joined}) : t("roster.none");
 }
 async function sendRoster(text) {
   const result = $("roster-result");
   const {status, data} = await api("POST", "/admin/api/roster", {csv: text});
   result.replaceChildren(el("p", status === 200 ? "" : "problem", status === 200
-    ? (data.count ? "Class list loaded: " + data.count + " students." : "Class list cleared.")
-    : (data && data.message) || "Could not load the class list (" + status + ")."));
+    ? (data.count ? t("roster.loaded", {n: data.count}) : t("roster.cleared"))
+    : errorText(data, t("roster.failed", {status}))));
   if (status === 200) { $("roster-text").value = ""; $("roster-file").value = ""; loadRoster(); }
 }
 $("roster-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const file = $("roster-file").files[0];
   const text = file ? await file.text() : $("roster-text").value;
-  if (!text.trim()) { $("roster-result").replaceChildren(el("p", "problem", "Paste the list or choose its file first.")); return; }
+  if (!text.trim()) { $("roster-result").replaceChildren(el("p", "problem", t("roster.empty"))); return; }
   sendRoster(text);
 });
-$("roster-clear").onclick = async () => { if (await ask("Clear the class list? Anyone may then join with any id and name.", "Clear")) sendRoster(""); };
+$("roster-clear").onclick = async () => { if (await ask(t("roster.clear_ask"), t("roster.clear"))) sendRoster(""); };
 async function selectPool(p) {
-  if (!await ask("Switch the class to “" + p.title + "”? Phones move to the new quiz and join it again.", "Switch")) return;
+  if (!await ask(t("manage.switch_ask", {title: p.title}), t("manage.switch"))) return;
   const {status, data} = await api("POST", "/admin/api/pools/select", {file: p.file});
   if (status === 200) setTimeout(() => location.reload(), 1500);   // the socket's 4004 usually comes first
-  else toast((data && data.message) || "Could not switch (" + status + ").");
+  else toast(errorText(data, t("manage.switch_failed", {status})));
 }
 async function importFile(replace) {   // a quizbox .json is added as it is; anything else is converted
   const file = $("import-file").files[0], result = $("upload-result");
   result.replaceChildren();
   const say = (node) => { result.append(node); result.scrollIntoView({block: "nearest"}); };
-  if (!file) { say(el("p", "problem", "Choose a quiz file first.")); return; }
+  if (!file) { say(el("p", "problem", t("import.choose"))); return; }
   const json = /\.json$/i.test(file.name);
   let reply;
   if (json) reply = await api("POST", "/admin/api/pools/upload", {filename: file.name, content: await file.text(), replace});
@@ -6307,23 +6651,23 @@ async function importFile(replace) {   // a quizbox .json is added as it is; any
   const {status, data} = reply;
   if (status === 200) {
     $("import-file").value = "";
-    say(el("p", "", json ? (replace ? "Replaced " : "Added ") + "“" + (data.title || file.name) + "” (" + file.name + ")."
-      : "Imported “" + data.title + "”: " + data.question_count + (data.question_count === 1 ? " question" : " questions") + " in " + data.file + "."));
+    say(el("p", "", json ? t(replace ? "import.replaced" : "import.added", {title: data.title || file.name, file: file.name})
+      : t("import.done", {title: data.title, questions: t("admin.questions", {n: data.question_count}), file: data.file})));
     if (data.skipped && data.skipped.length) {
-      say(el("p", "problem", data.skipped.length + (data.skipped.length === 1 ? " question was" : " questions were") + " left out:"));
+      say(el("p", "problem", t("import.skipped", {n: data.skipped.length})));
       const list = el("ul", "skipped");
-      for (const s of data.skipped) list.append(el("li", "", "Question " + s.question + ": " + s.why));
+      for (const s of data.skipped) list.append(el("li", "", t("import.skipped_one", {n: s.question, why: s.why})));
       say(list);
     }
-    if (!json) { const edit = el("a", "btn mini-btn", "Open it in the editor"); edit.href = "/admin/editor?file=" + encodeURIComponent(data.file); say(edit); }
+    if (!json) { const edit = el("a", "btn mini-btn", t("import.open")); edit.href = "/admin/editor?file=" + encodeURIComponent(data.file); say(edit); }
     loadManage();
     return;
   }
-  say(el("p", "problem", (data && data.message) || (status === 413 ? "That file is too large." : "The file could not be added (" + status + ").")));
+  say(el("p", "problem", errorText(data, status === 413 ? t("import.too_large") : t("import.failed", {status}))));
   const problems = ((data && data.problems) || []).filter((p) => p !== data.message);
   if (problems.length) say(problemList(problems));
   if (status === 409 && json) {
-    const again = el("button", "mini", "Replace " + file.name); again.type = "button";
+    const again = el("button", "mini", t("import.replace", {file: file.name})); again.type = "button";
     again.onclick = () => importFile(true);
     say(again);
   }
@@ -6337,7 +6681,7 @@ function primary(fromKey) {
   if (fromKey && Date.now() - stepped < 800) return;   // a double press must not skip a question
   const sent = socket.send(game.state === "question_open" ? {type: "close_question", question_idx: q ? q.question_idx : null}
     : {type: "next", current_question_idx: game.state === "lobby" || !q ? null : q.question_idx});
-  if (!sent) { toast("Not connected to the server yet."); return; }
+  if (!sent) { toast(t("admin.not_connected")); return; }
   $("primary").disabled = true;   // one press, one step: wait for the server
   busy = setTimeout(done, 3000);
 }
@@ -6358,16 +6702,21 @@ document.addEventListener("keydown", (e) => {
   primary(true);
 });
 $("reset").onclick = async () => {
-  if (!await ask("Reset the quiz? Every player and every answer of this session is deleted, and the phones have to join again.", "Reset")) return;
+  if (!await ask(t("admin.reset_ask"), t("admin.reset_ok"))) return;
   const {status, data} = await api("POST", "/admin/api/reset", {});
-  if (status !== 200) toast((data && data.message) || "Reset failed (" + status + ").");
+  if (status !== 200) toast(errorText(data, t("admin.reset_failed", {status})));
 };
+for (const code of ["en", "es", "fr", "de", "pt", "ar"]) {   // the projector's language, chosen on the page
+  const option = el("option", "", t("lang." + code)); option.value = code; option.selected = code === LANG;
+  $("lang").append(option);
+}
+$("lang").onchange = () => { const url = new URL(location.href); url.searchParams.set("lang", $("lang").value); location.replace(url); };
 $("logout").onclick = async () => { await api("POST", "/admin/logout", {}); location.reload(); };
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const {status, data} = await api("POST", "/admin/login", {password: $("password").value});
   if (status === 200) { $("login-error").textContent = ""; $("password").value = ""; boot(); }
-  else $("login-error").textContent = status === 0 ? "Cannot reach the server." : (data && data.message) || "Login failed (" + status + ").";
+  else $("login-error").textContent = status === 0 ? t("login.unreachable") : errorText(data, t("login.failed", {status}));
 });
 boot();
 </script></body></html>
@@ -6422,27 +6771,27 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 }
 </style></head><body>
 <main>
-  <header class="top"><div><div class="muted" id="subtitle">Report</div><h1 id="title">Report</h1></div>
-    <div class="tools"><button type="button" id="print">Print</button>
-      <a class="btn quiet" id="xlsx" download>Spreadsheet (.xlsx)</a>
-      <a class="btn quiet" id="csv" download>CSV</a></div></header>
+  <header class="top"><div><div class="muted" id="subtitle">{{report.title}}</div><h1 id="title">{{report.title}}</h1></div>
+    <div class="tools"><button type="button" id="print">{{report.print}}</button>
+      <a class="btn quiet" id="xlsx" download>{{results.xlsx}}</a>
+      <a class="btn quiet" id="csv" download>{{results.csv_short}}</a></div></header>
   <p id="error" role="alert"></p>
-  <section aria-labelledby="class-h"><h2 id="class-h">The class</h2>
+  <section aria-labelledby="class-h"><h2 id="class-h">{{report.class}}</h2>
     <div class="cards" id="cards"></div>
-    <div class="card" style="margin-top:.7rem"><div class="muted" id="chart-label">Spread of totals</div><div id="chart"></div></div></section>
-  <section aria-labelledby="flags-h"><h2 id="flags-h">Questions to go over</h2><ul class="flags" id="flags"></ul></section>
-  <section aria-labelledby="questions-h"><h2 id="questions-h">Questions</h2>
+    <div class="card" style="margin-top:.7rem"><div class="muted" id="chart-label">{{report.spread}}</div><div id="chart"></div></div></section>
+  <section aria-labelledby="flags-h"><h2 id="flags-h">{{report.go_over}}</h2><ul class="flags" id="flags"></ul></section>
+  <section aria-labelledby="questions-h"><h2 id="questions-h">{{report.questions}}</h2>
     <div class="table-wrap" tabindex="0" aria-labelledby="questions-h"><table id="questions"></table></div></section>
-  <section aria-labelledby="students-h"><h2 id="students-h">Students</h2>
+  <section aria-labelledby="students-h"><h2 id="students-h">{{report.students}}</h2>
     <div class="table-wrap" tabindex="0" aria-labelledby="students-h"><table id="students"></table></div></section>
 </main>
 <script id="report-data" type="application/json">null</script>
 <script>/*JS*/
 const params = new URLSearchParams(location.search);
 function pct(x) { return x === null || x === undefined ? "–" : Math.round(100 * x) + "%"; }
-function num(x, digits) { return x === null || x === undefined ? "–" : Number(x).toLocaleString(undefined, {maximumFractionDigits: digits || 0}); }
+function num(x, digits) { return x === null || x === undefined ? "–" : Number(x).toLocaleString(LANG, {maximumFractionDigits: digits || 0}); }
 function rightAnswer(q) {
-  if (q.poll) return "poll";
+  if (q.poll) return t("report.poll");
   if (q.type === "text") return q.correct.join(" / ");
   if (q.type === "order") return [...q.correct].join(" → ");
   return [].concat(q.correct).join(q.type === "multi" ? " + " : " or ");
@@ -6486,35 +6835,36 @@ function chart(bins) {   // the spread of totals, drawn here: no library
   return svg;
 }
 function render(r) {
-  $("title").textContent = r.title || "Report";
-  $("subtitle").textContent = "Report · " + (r.state === "finished" ? "finished" : "so far") + " · " + r.sid;
-  document.title = (r.title || "Report") + " · report";
+  $("title").textContent = r.title || t("report.title");
+  $("subtitle").textContent = t("report.title") + " · " + t(r.state === "finished" ? "state.finished" : "report.so_far") + " · " + r.sid;
+  document.title = (r.title || t("report.title")) + " · " + t("report.title");
   $("xlsx").href = "/admin/api/xlsx?sid=" + encodeURIComponent(r.sid);
   $("csv").href = "/admin/api/csv?sid=" + encodeURIComponent(r.sid);
   const s = r.summary;
-  $("cards").replaceChildren(...[[s.players, "players"], [s.absent, "absent"], [num(s.average), "average points"],
-    [num(s.median), "median"], [num(s.stdev), "spread (std. dev.)"], [s.played + " / " + s.question_count, "questions played"]]
+  $("cards").replaceChildren(...[[s.players, t("report.players")], [s.absent, t("report.absent")], [num(s.average), t("report.average")],
+    [num(s.median), t("report.median")], [num(s.stdev), t("report.stdev")], [s.played + " / " + s.question_count, t("report.played")]]
     .map(([value, label]) => { const card = el("div", "card"); card.append(el("b", "", value), el("span", "", label)); return card; }));
-  $("chart").replaceChildren(s.histogram && s.histogram.length ? chart(s.histogram) : el("p", "muted", "No totals yet."));
-  const flagged = r.questions.filter((q) => q.flag);
+  $("chart").replaceChildren(s.histogram && s.histogram.length ? chart(s.histogram) : el("p", "muted", t("report.no_totals")));
+  const flagText = (q) => (q.flags || []).map((f) => t("flag." + f.code, f)).join(" ");
+  const flagged = r.questions.filter((q) => q.flags && q.flags.length);
   $("flags").replaceChildren(...(flagged.length ? flagged.map((q) => {
-    const item = el("li"); item.append(el("b", "", "Question " + (q.question_idx + 1) + ": " + q.prompt), el("br"), el("span", "", q.flag));
+    const item = el("li"); item.append(el("b", "", t("report.question_n", {n: q.question_idx + 1}) + ": " + q.prompt), el("br"), el("span", "", flagText(q)));
     return item;
-  }) : [el("li", "muted", "No question stands out: well done.")]));
-  table($("questions"), [["#", "num"], ["Question"], ["Answer"], ["Right", "num"], ["Discrimination", "num"], ["Avg time", "num"], ["Answers"], ["Note"]],
+  }) : [el("li", "muted", t("report.none_flagged"))]));
+  table($("questions"), [["#", "num"], [t("report.col_question")], [t("report.col_answer")], [t("report.col_right"), "num"], [t("report.col_discrimination"), "num"], [t("report.col_time"), "num"], [t("report.col_answers")], [t("report.col_note")]],
     r.questions.map((q) => {
       const right = el("span", "", pct(q.correct_share));
       if (q.correct_share !== null && q.correct_share !== undefined) { const m = el("span", "meter"), i = el("i"); i.style.width = pct(q.correct_share); m.append(i); right.append(m); }
       const counts = Array.isArray(q.choices) ? q.choices.map((c) => (c.letter || "“" + c.answer + "”") + " " + c.count).join(" · ")
-        : q.choices ? "min " + num(q.choices.min, 6) + " · median " + num(q.choices.median, 6) + " · max " + num(q.choices.max, 6) : "";
+        : q.choices ? t("report.number_spread", {min: num(q.choices.min, 6), median: num(q.choices.median, 6), max: num(q.choices.max, 6)}) : "";
       return [q.question_idx + 1, q.prompt, rightAnswer(q), right, q.discrimination === null ? "–" : num(q.discrimination, 2),
-              q.avg_ms === null ? "–" : num(q.avg_ms / 1000, 1) + " s", el("span", "counts", counts), q.flag || ""];
+              q.avg_ms === null ? "–" : num(q.avg_ms / 1000, 1) + " s", el("span", "counts", counts), flagText(q)];
     }));
-  table($("students"), [["#", "num"], ["Name"], ["Id"], ["Points", "num"], ["Right", "num"], ["Answered", "num"],
-      ...r.questions.map((q) => ["Q" + (q.question_idx + 1)])],
+  table($("students"), [["#", "num"], [t("table.name")], [t("table.id")], [t("table.points"), "num"], [t("report.col_right"), "num"], [t("report.col_answered"), "num"],
+      ...r.questions.map((q) => [t("report.q_short", {n: q.question_idx + 1})])],
     r.students.map((st) => {
       const cells = [st.rank === null ? "" : st.rank, st.name, st.student_id,
-        st.absent ? el("span", "tag", "absent") : st.removed ? el("span", "tag", "removed") : num(st.total), st.correct, st.answered];
+        st.absent ? el("span", "tag", t("report.absent_one")) : st.removed ? el("span", "tag", t("report.removed_one")) : num(st.total), st.correct, st.answered];
       for (const q of r.questions) {
         const a = st.answers[q.question_idx];
         cells.push(!a || a.answer === null ? "–" : el("span", q.poll ? "" : a.correct ? "right" : "wrong", (q.poll ? "" : a.correct ? "✓ " : "✗ ") + a.answer));
@@ -6528,17 +6878,16 @@ $("print").onclick = () => window.print();
   if (embedded) { render(embedded); for (const id of ["xlsx", "csv"]) $(id).classList.add("hidden"); return; }
   const {status, data} = await api("GET", "/admin/api/report" + (params.get("sid") ? "?sid=" + encodeURIComponent(params.get("sid")) : ""));
   if (status === 200) render(data);
-  else $("error").textContent = status === 401 ? "Log in on the teacher's page (/admin/) first, then open this report again."
-    : (data && data.message) || "The report could not be loaded (" + status + ").";
+  else $("error").textContent = status === 401 ? t("report.login") : errorText(data, t("report.failed", {status}));
 })();
 </script></body></html>
 """
 
 
-def report_html(report) -> str:
+def report_html(report, language="en") -> str:
     """The report page with its data inside: a file that opens anywhere, no server needed."""
     data = dumps(report).replace("<", "\\u003c")   # never a "</script>" inside the page
-    return REPORT_PAGE.replace('type="application/json">null</script>',
+    return localized(REPORT_PAGE, language)[0].replace('type="application/json">null</script>',
                                f'type="application/json">{data}</script>', 1)
 
 

@@ -39,6 +39,32 @@ is taken) and exits 1 if any error or missing message was seen. It shares the
 machine with the server, so it waits (up to --quiet-wait s) for the machine to
 be idle before each N, and flags a run during which other processes ran.
 
+Every student also pings as the page does ({"type":"ping"} every 2 s,
+--ping-interval), and the round trips are measured: a stalled event loop (a
+slow disk holding it, say) shows there first.
+
+Pi-class mode (issue 14), `--pi`: each N is run twice, side by side:
+
+- unthrottled, as above;
+- "pi": quizbox, and then the bare ceiling, each in a child cgroup with a CPU
+  quota (--cpu-quota 1/4: 1 ms of CPU per 4 ms, a quarter of one core; cgroup
+  v2 cpu.max or v1 cpu.cfs_quota_us, whichever this machine has), and quizbox
+  (only it) with tests/slow_fsync.c preloaded: every fsync/fdatasync takes
+  --fsync-delay-ms longer (5: an SD card). The shim is built with the system
+  `cc` into the temporary folder at each run.
+
+The load clients and this driver stay outside the quota. In Pi-class mode
+every acknowledged answer and join is also checked to be on disk: quizbox is
+stopped with SIGKILL after the game, started again on the same database, and
+its CSV must hold every answer a phone was told was saved (--check-durable
+does this without --pi). --repeat R runs each configuration R times and
+prints the median of each figure (errors and missing: the sum). Exit status:
+0 all clean, 1 an error or missing message, 3 the Pi-class mode cannot be set
+up here (no cgroup CPU controller we may use, or no `cc`).
+
+    python3 tests/load.py --pi --sizes 1000,2000 --repeat 3
+    python3 tests/load.py --pi --sizes 2000 --fsync-delay-ms 5,50
+
 The clients are deliberately lean (an asyncio Protocol speaking RFC 6455 by
 hand on uvloop, not the `websockets` library) so that the figures are the
 server's; the generator's own CPU is printed so that can be checked.
@@ -55,7 +81,9 @@ import argparse
 import asyncio
 import base64
 import collections
+import csv
 import hashlib
+import io
 import json
 import math
 import multiprocessing
@@ -66,6 +94,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import struct
 import subprocess
 import tempfile
@@ -86,6 +115,8 @@ SETUP_TIMEOUT_S = 30.0            # starting a process, a handshake, an HTTP req
 SETTLE_S = 0.25                   # quiet time between phases, so CPU windows don't overlap
 CONNECT_PARALLEL = 64             # WebSocket handshakes in flight per client process
 IDLE_EXIT_S = 900.0               # a client process with no word from the driver gives up
+PING_TEXT = '{"type":"ping"}'     # what the pages send every 2 s; quizbox answers {"type":"pong"}
+PONG_LATE_S = 5.0                 # a pong this late counts as missing (the page gives up at 5.5 s)
 
 
 # Small helpers ###############################################################
@@ -393,10 +424,29 @@ class StudentSocket(WebSocketClient):
         self.open_ns, self.submit_ns = [None] * q, [None] * q
         self.ack_ns, self.closed_ns = [None] * q, [None] * q
         self.ended_ns = None
+        self.pings = collections.deque()   # send times of the pings not answered yet
+
+    def start_pinging(self, interval):
+        """Like the page: a ping every interval s (the first at a random phase)."""
+        loop = asyncio.get_running_loop()
+
+        def ping():
+            if self.closing or not self.open or not self.worker.pinging:
+                return
+            self.pings.append(time.time_ns())
+            self.send_text(PING_TEXT)
+            loop.call_later(interval, ping)
+        loop.call_later(self.worker.random.uniform(0, interval), ping)
 
     def on_text(self, now, payload):
         worker = self.worker
         worker.received += 1
+        if payload == b'{"type":"pong"}':
+            if self.pings:
+                worker.ping_rtts.append(now - self.pings.popleft())
+            else:
+                worker.problem("pong without a ping", self)
+            return
         try:
             message = json.loads(payload)
             kind = message["type"]
@@ -414,6 +464,9 @@ class StudentSocket(WebSocketClient):
         elif kind == "state":
             if not self.ready.done():
                 self.ready.set_result(True)
+        elif kind == "pong":   # not the usual encoding: still a pong
+            if self.pings:
+                worker.ping_rtts.append(now - self.pings.popleft())
         elif kind == "error":
             worker.problem(f"error frame {message.get('code')}: {message.get('message')}", self)
 
@@ -436,6 +489,9 @@ class ClientWorker:
         self.problems = collections.Counter()
         self.examples = []
         self.mode = "quiz"
+        self.ping_interval = settings["ping_interval"]
+        self.pinging = False
+        self.ping_rtts = []
         self._reset_counts()
 
     def _reset_counts(self):
@@ -523,6 +579,8 @@ class ClientWorker:
         self.mode = mode
         self.sockets = []
         self._reset_counts()
+        self.ping_rtts = []
+        self.pinging = mode == "quiz" and self.ping_interval > 0   # the bare server has no pong
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(CONNECT_PARALLEL)
         started = time.time_ns()
@@ -547,6 +605,8 @@ class ClientWorker:
                         sock.transport.abort()
                     return
                 self.sockets.append(sock)
+                if self.pinging:
+                    sock.start_pinging(self.ping_interval)
 
         await asyncio.gather(*(connect(i) for i in self.mine))
         self.sockets.sort(key=lambda s: s.index)
@@ -651,9 +711,13 @@ class ClientWorker:
 
     async def do_report(self):
         usage = resource.getrusage(resource.RUSAGE_SELF)
+        self.pinging = False
+        late = time.time_ns() - int(PONG_LATE_S * 1e9)
         self.tell("report", students={
-            s.index: (s.open_ns, s.submit_ns, s.ack_ns, s.closed_ns, s.ended_ns)
+            s.index: (s.open_ns, s.submit_ns, s.ack_ns, s.closed_ns, s.ended_ns, s.answer)
             for s in self.sockets},
+            ping_rtts=self.ping_rtts,
+            pongs_missing=sum(1 for s in self.sockets for sent in s.pings if sent < late),
             problems=dict(self.problems), examples=self.examples,
             received=self.received,
             game_cpu_ns=time.process_time_ns() - self.connected_cpu,
@@ -750,6 +814,245 @@ def bare_server_main(port):
     server.serve_forever()
 
 
+# Pi-class mode: a CPU quota and a slow disk for the servers ###################
+#
+# Only the servers go into the quota: each is started through /bin/sh, which
+# writes its own PID into the child cgroup's cgroup.procs and then execs the
+# server, so the server and every thread it makes run inside the quota from
+# its first instruction; the driver and the client processes stay where they
+# were. The slow-fsync shim goes into quizbox's environment only.
+
+SLOW_FSYNC_C = Path(__file__).resolve().with_name("slow_fsync.c")
+CGROUP_PREFIX = "quizbox-load-"
+EXIT_NO_PI = 3                    # exit status: the Pi-class mode cannot be set up here
+
+
+class PiUnavailable(Exception):
+    """The Pi-class mode cannot run on this machine; the message says why."""
+
+
+def build_slow_fsync(folder):
+    """tests/slow_fsync.c → folder/slow_fsync.so with the system cc; PiUnavailable if not."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        raise PiUnavailable("no C compiler (`cc`) to build the slow-fsync shim "
+                            "(apt-get install gcc)")
+    target = Path(folder) / "slow_fsync.so"
+    try:
+        done = subprocess.run([cc, "-shared", "-fPIC", "-O2", "-o", str(target), str(SLOW_FSYNC_C),
+                               "-ldl"], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PiUnavailable(f"could not run {cc} to build the slow-fsync shim: {exc}") from exc
+    if done.returncode != 0:
+        raise PiUnavailable(f"{cc} could not build {SLOW_FSYNC_C.name}:\n{done.stderr.strip()}")
+    return target
+
+
+def parse_cpu_quota(text):
+    """"1/4" (ms of CPU per ms of wall time) → (quota µs, period µs)."""
+    try:
+        used, period = (float(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--cpu-quota {text!r}: expected USED/PERIOD in ms, like 1/4") from None
+    quota_us, period_us = round(used * 1000), round(period * 1000)
+    if not (1000 <= period_us <= 1_000_000 and 1000 <= quota_us):
+        raise ValueError(f"--cpu-quota {text!r}: the kernel takes a period of 1-1000 ms and "
+                         f"at least 1 ms of CPU in it")
+    return quota_us, period_us
+
+
+def _cgroup_mounts():
+    """[(fstype, mount point, root inside the hierarchy, super options)] from mountinfo."""
+    mounts = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, _, right = line.partition(" - ")
+            fields, tail = left.split(), right.split()
+            if len(fields) >= 5 and tail and tail[0] in ("cgroup", "cgroup2"):
+                unescape = lambda text: text.replace("\\040", " ")   # noqa: E731
+                mounts.append((tail[0], unescape(fields[4]), unescape(fields[3]),
+                               tail[2].split(",") if len(tail) > 2 else []))
+    return mounts
+
+
+def _own_cgroups():
+    """({v1 controller: our path}, our v2 path or None) from /proc/self/cgroup."""
+    v1, v2 = {}, None
+    with open("/proc/self/cgroup") as f:
+        for line in f:
+            number, controllers, path = line.rstrip("\n").split(":", 2)
+            if number == "0" and not controllers:
+                v2 = path
+            for controller in controllers.split(","):
+                v1[controller] = path
+    return v1, v2
+
+
+def _inside(mount, root, path):
+    """Our cgroup's folder under a mount (the mount may show only part of the hierarchy)."""
+    if root != "/" and (path == root or path.startswith(root.rstrip("/") + "/")):
+        path = path[len(root.rstrip("/")):]
+    return Path(mount) / path.lstrip("/")
+
+
+class CpuQuota:
+    """Where this machine lets us make child cgroups with a CPU quota: v2 or v1."""
+
+    def __init__(self, quota_us, period_us):
+        self.quota_us, self.period_us = quota_us, period_us
+        self.version, self.parent = self._find()
+        self._sweep()
+
+    def describe(self):
+        if self.version == 2:
+            return f"cgroup v2 cpu.max \"{self.quota_us} {self.period_us}\" under {self.parent}"
+        return (f"cgroup v1 cpu.cfs_quota_us {self.quota_us} / cpu.cfs_period_us "
+                f"{self.period_us} under {self.parent}")
+
+    def _find(self):
+        tried = []
+        try:
+            mounts = _cgroup_mounts()
+            own_v1, own_v2 = _own_cgroups()
+        except OSError as exc:
+            raise PiUnavailable(f"cannot read this process's cgroups ({exc})") from exc
+        for fstype, mount, root, options in mounts:   # v2 first: cpu.max
+            if fstype != "cgroup2":
+                continue
+            available = _read(Path(mount) / "cgroup.controllers").split()
+            if "cpu" not in available:
+                tried.append(f"cgroup v2 at {mount}: no cpu controller there")
+                continue
+            for parent in dict.fromkeys([_inside(mount, root, own_v2 or "/"), Path(mount)]):
+                enabled = _read(parent / "cgroup.subtree_control").split()
+                if "cpu" not in enabled:
+                    try:
+                        (parent / "cgroup.subtree_control").write_text("+cpu")
+                    except OSError as exc:
+                        tried.append(f"cgroup v2: cannot enable cpu for children of {parent} ({exc})")
+                        continue
+                if os.access(parent, os.W_OK):
+                    return 2, parent
+                tried.append(f"cgroup v2: {parent} is not writable")
+        for fstype, mount, root, options in mounts:
+            if fstype != "cgroup" or "cpu" not in options:
+                continue
+            for parent in dict.fromkeys([_inside(mount, root, own_v1.get("cpu", "/")), Path(mount)]):
+                if not (parent / "cpu.cfs_quota_us").exists():
+                    tried.append(f"cgroup v1: {parent} has no cpu.cfs_quota_us (no CFS bandwidth control)")
+                elif os.access(parent, os.W_OK):
+                    return 1, parent
+                else:
+                    tried.append(f"cgroup v1: {parent} is not writable")
+        if not any(fstype == "cgroup" and "cpu" in options for fstype, _, _, options in mounts) and \
+                not any(fstype == "cgroup2" for fstype, _, _, _ in mounts):
+            tried.append("no cgroup file system is mounted")
+        elif not any(fstype == "cgroup" and "cpu" in options for fstype, _, _, options in mounts):
+            tried.append("no cgroup v1 hierarchy has the cpu controller")
+        raise PiUnavailable("cannot put the server in a CPU quota: " + "; ".join(tried))
+
+    def _sweep(self):
+        """Remove our cgroups left behind by a run that was killed (empty ones only)."""
+        for child in self.parent.glob(CGROUP_PREFIX + "*"):
+            owner = child.name[len(CGROUP_PREFIX):].split("-", 1)[0]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                try:
+                    child.rmdir()
+                except OSError:
+                    pass
+
+    def new_group(self, name):
+        path = self.parent / f"{CGROUP_PREFIX}{os.getpid()}-{name}"
+        try:
+            path.mkdir()
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise PiUnavailable(f"cannot create the cgroup {path} ({exc})") from exc
+        group = Cgroup(path, self.version)
+        try:
+            if self.version == 2:
+                (path / "cpu.max").write_text(f"{self.quota_us} {self.period_us}")
+            else:
+                (path / "cpu.cfs_period_us").write_text(str(self.period_us))
+                (path / "cpu.cfs_quota_us").write_text(str(self.quota_us))
+        except OSError as exc:
+            group.remove()
+            raise PiUnavailable(f"cannot set the CPU quota of {path} ({exc})") from exc
+        return group
+
+
+def _read(path):
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+class Cgroup:
+    """One child cgroup with a CPU quota, for one server process."""
+
+    def __init__(self, path, version):
+        self.path, self.version = Path(path), version
+
+    def wrap(self, command):
+        """The command, started so that its process joins this cgroup before it runs."""
+        return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(self.path / "cgroup.procs"),
+                *command]
+
+    def holds(self, pid):
+        """Is process pid in this cgroup? (its /proc/<pid>/cgroup names our folder)"""
+        name = "/" + self.path.name
+        return any(line.rstrip("\n").endswith(name) for line in _read(f"/proc/{pid}/cgroup").splitlines())
+
+    def throttling(self):
+        """(periods, throttled periods, throttled s) from cpu.stat."""
+        stat = dict(line.split() for line in _read(self.path / "cpu.stat").splitlines()
+                    if len(line.split()) == 2)
+        throttled_s = (int(stat.get("throttled_usec", 0)) / 1e6 if self.version == 2
+                       else int(stat.get("throttled_time", 0)) / 1e9)
+        return int(stat.get("nr_periods", 0)), int(stat.get("nr_throttled", 0)), throttled_s
+
+    def remove(self):
+        """rmdir, once the processes in it are gone (a killed one takes a moment)."""
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    print(f"could not remove the cgroup {self.path}: processes still in it?",
+                          file=sys.stderr)
+                    return
+                time.sleep(0.05)
+
+
+def pi_mode_problem(quota="1/4"):
+    """None if the Pi-class mode can run here, else why not (for a test to skip on)."""
+    folder = Path(tempfile.mkdtemp(prefix="quizbox-pi-probe-"))
+    group = None
+    try:
+        build_slow_fsync(folder)
+        group = CpuQuota(*parse_cpu_quota(quota)).new_group("probe")
+        child = subprocess.run(group.wrap([sys.executable, "-c", "import os; print(open("
+                                           "f'/proc/{os.getpid()}/cgroup').read())"]),
+                               capture_output=True, text=True, timeout=30)
+        if child.returncode != 0 or group.path.name not in child.stdout:
+            return f"cannot move a process into {group.path}: {child.stderr.strip() or child.stdout}"
+        return None
+    except PiUnavailable as exc:
+        return str(exc)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"cannot set up the Pi-class mode: {exc}"
+    finally:
+        if group is not None:
+            group.remove()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # The driver: servers, client processes, the teacher ##########################
 
 def _die_with_parent():
@@ -764,13 +1067,15 @@ def _die_with_parent():
 class ServerProcess:
     """A server under test, its log in a file, its CPU and memory read from /proc."""
 
-    def __init__(self, command, env, log_path):
+    def __init__(self, command, env, log_path, cgroup=None):
         self.command, self.env, self.log_path = command, env, Path(log_path)
+        self.cgroup = cgroup    # a Cgroup: the server runs inside its CPU quota
         self.proc = None
 
     def start(self):
+        command = self.cgroup.wrap(self.command) if self.cgroup else self.command
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(self.command, cwd=REPO_ROOT, env=self.env, stdout=log,
+            self.proc = subprocess.Popen(command, cwd=REPO_ROOT, env=self.env, stdout=log,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          preexec_fn=_die_with_parent)
 
@@ -823,6 +1128,12 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+    def kill(self):
+        """SIGKILL: no shutdown code runs, nothing more is flushed."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
     def log_text(self):
         try:
@@ -982,34 +1293,90 @@ def quizbox_env(n):
     return env
 
 
+class RunConfig:
+    """How the servers run: unthrottled, or Pi-class (a CPU quota, a slow fsync)."""
+
+    def __init__(self, label, quota=None, shim=None, fsync_delay_ms=None):
+        self.label, self.quota, self.shim, self.fsync_delay_ms = label, quota, shim, fsync_delay_ms
+
+    def describe(self):
+        if self.quota is None:
+            return f"{self.label}: unthrottled, the disk as it is"
+        return (f"{self.label}: quizbox and the bare ceiling each limited to "
+                f"{self.quota.quota_us / 1000:g} ms of CPU per {self.quota.period_us / 1000:g} ms "
+                f"({self.quota.describe()}); quizbox's fsync/fdatasync "
+                f"+{self.fsync_delay_ms:g} ms each (tests/slow_fsync.c)")
+
+
 class SizeRun:
     """One class size N: quizbox, then the bare ceiling. run() → raw figures for summarize()."""
 
-    def __init__(self, n, args, workdir):
+    def __init__(self, n, args, workdir, config=None, rep=0):
         self.n, self.args, self.workdir = n, args, workdir
+        self.config = config or RunConfig("full")
+        self.tag = tag = f"{n}-{self.config.label}-{rep}"
         self.procs = min(args.procs, n)
-        self.raw = {"n": n, "problems": [], "t0": [], "t1": [], "cpu": {},
-                    "windows": collections.defaultdict(list)}
+        self.raw = {"n": n, "config": self.config.label, "problems": [], "t0": [], "t1": [],
+                    "cpu": {}, "windows": collections.defaultdict(list)}
         self.fleet = Fleet({"n": n, "procs": self.procs, "questions": args.questions,
-                            "seed": args.seed, "answer_delay": args.answer_delay})
+                            "seed": args.seed + rep, "answer_delay": args.answer_delay,
+                            "ping_interval": args.ping_interval})
         self.port = free_port()
-        pool_path = workdir / "pool.json"
-        pool_path.write_text(json.dumps(make_pool(args.questions), indent=1))
-        self.quizbox = ServerProcess(
-            [sys.executable, str(args.quizbox), "serve", "--pool", str(pool_path), "--db",
-             str(workdir / f"quizbox-{n}.db"), "--host", "127.0.0.1", "--port", str(self.port)],
-            quizbox_env(n), workdir / f"quizbox-{n}.log")
+        self.pool_path = workdir / "pool.json"
+        self.pool_path.write_text(json.dumps(make_pool(args.questions), indent=1))
+        self.db_path = workdir / f"quizbox-{tag}.db"
+        env = quizbox_env(n)
+        self.fsync_counts = None
+        if self.config.shim is not None:   # the slow disk: quizbox only
+            self.fsync_counts = workdir / f"fsync-counts-{tag}"
+            env["LD_PRELOAD"] = " ".join(filter(None, [str(self.config.shim),
+                                                       os.environ.get("LD_PRELOAD")]))
+            env["QUIZBOX_FSYNC_DELAY_MS"] = f"{self.config.fsync_delay_ms:g}"
+            env["QUIZBOX_FSYNC_COUNT_FILE"] = str(self.fsync_counts)
+        self.quizbox = ServerProcess(self.serve_command(self.port), env,
+                                     workdir / f"quizbox-{tag}.log")
         self.raw["log_path"] = str(self.quizbox.log_path)
-        self.bare = self.teacher = None
+        self.bare = self.teacher = self.profiler = None
+        self.cgroups = []
+
+    def serve_command(self, port):
+        return [sys.executable, str(self.args.quizbox), "serve", "--pool", str(self.pool_path),
+                "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(port)]
+
+    def new_cgroup(self, name):
+        """A cgroup with the quota for one server, or None when unthrottled."""
+        if self.config.quota is None:
+            return None
+        group = self.config.quota.new_group(f"{name}-{self.tag}")
+        self.cgroups.append(group)
+        return group
+
+    def check_placement(self, server, name):
+        """The server is in its quota; this driver and the clients are not."""
+        group = server.cgroup
+        if group is None:
+            return
+        if not group.holds(server.proc.pid):
+            raise RuntimeError(f"{name} (pid {server.proc.pid}) is not in {group.path}")
+        others = [os.getpid()] + [p.pid for p in self.fleet.processes if p.pid is not None]
+        inside = [pid for pid in others if group.holds(pid)]
+        if inside:
+            raise RuntimeError(f"load processes {inside} are inside the server's quota {group.path}")
+        self.raw.setdefault("placement", []).append(
+            f"{name} pid {server.proc.pid} in {group.path}; driver and clients "
+            f"({', '.join(map(str, others))}) outside")
 
     async def run(self):
         raw = self.raw
         driver_cpu0, machine_cpu0, started = time.process_time(), machine_cpu_s(), time.monotonic()
         try:
+            self.quizbox.cgroup = self.new_cgroup("quizbox")
             self.quizbox.start()
             await self.quizbox.wait_healthy(self.port)
             self.fleet.start()
             await self.fleet.wait_all("hello", timeout=SETUP_TIMEOUT_S)
+            self.check_placement(self.quizbox, "quizbox")
+            self.start_profiler()
             await self.open_projector()
             await self.join_and_connect()
             await self.play()
@@ -1027,13 +1394,42 @@ class SizeRun:
             # Everything started here ends here, whatever happened above.
             if self.teacher is not None and self.teacher.transport:
                 self.teacher.transport.abort()
+            self.stop_profiler()
             self.fleet.stop()
             raw["problems"] += self.fleet.problems
             for server in (self.quizbox, self.bare):
                 if server is not None:
                     server.stop()
+            for group in self.cgroups:
+                group.remove()
             raw["server_log"] = self.quizbox.log_text()
         return raw
+
+    # -- py-spy on quizbox (--py-spy DIR)
+
+    def start_profiler(self):
+        if not self.args.py_spy:
+            return
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        out = Path(self.args.py_spy) / f"quizbox-{self.tag}.txt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # --nonblocking: read the server's memory without pausing it (a pause would be measured)
+        self.profiler = subprocess.Popen(
+            [spy, "record", "--pid", str(self.quizbox.proc.pid), "--rate", "100", "--threads",
+             "--nonblocking", "--format", "raw", "--output", str(out)],
+            stdout=subprocess.DEVNULL, stderr=open(out.with_suffix(".log"), "wb"),
+            stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        self.raw["profile"] = str(out)
+
+    def stop_profiler(self):
+        profiler, self.profiler = self.profiler, None
+        if profiler is not None and profiler.poll() is None:
+            profiler.send_signal(signal.SIGINT)   # py-spy writes its file and ends
+            try:
+                profiler.wait(30)
+            except subprocess.TimeoutExpired:
+                profiler.kill()
+                profiler.wait()
 
     async def open_projector(self):
         """The teacher logs in and opens the projector first, as in a class."""
@@ -1137,11 +1533,78 @@ class SizeRun:
         await asyncio.wait([teacher.lost], timeout=5)
         raw["problems"] += teacher.problems
         self.teacher = None
+        self.stop_profiler()
+        if quizbox.cgroup is not None:
+            raw["throttling"] = quizbox.cgroup.throttling()
         if self.server_gone():
             return
+        if self.args.check_durable:
+            quizbox.kill()   # nothing flushed at exit: what was acked must be on disk already
+            self.read_fsync_counts()
+            await self.verify_durable()
+            return
         quizbox.stop()
+        self.read_fsync_counts()
         if quizbox.proc.returncode not in (0, -signal.SIGTERM):
             raw["problems"].append(f"quizbox exit status {quizbox.proc.returncode} after SIGTERM")
+
+    def read_fsync_counts(self):
+        """The shim's counters: fsync-family calls in quizbox and the time inside them."""
+        if self.fsync_counts is not None:
+            try:
+                calls, ns = struct.unpack("=QQ", self.fsync_counts.read_bytes()[:16])
+                self.raw["fsyncs"] = (calls, ns)
+            except (OSError, struct.error):
+                self.raw["problems"].append("the slow-fsync shim left no counts: was it loaded?")
+
+    async def verify_durable(self):
+        """After SIGKILL: a fresh quizbox on the same database must list every student
+        whose join was answered 200 and every answer that got its submit_ack."""
+        raw = self.raw
+        port = free_port()
+        verifier = ServerProcess(self.serve_command(port), quizbox_env(self.n),
+                                 self.workdir / f"quizbox-{self.tag}-verify.log")
+        try:
+            verifier.start()
+            await verifier.wait_healthy(port)
+            http = HttpConnection(port)
+            try:
+                status, pairs, body = await http.request(
+                    "POST", "/admin/login", json.dumps({"password": ADMIN_PASSWORD}).encode(),
+                    ["Content-Type: application/json"])
+                cookie = cookie_from(pairs, "qb_admin")
+                if status != 200 or not cookie:
+                    raise RuntimeError(f"durability check: admin login answered {status}")
+                status, _, body = await http.request("GET", f"/admin/api/csv?sid={SID}",
+                                                     headers=[f"Cookie: {cookie}"])
+            finally:
+                http.close()
+            if status != 200:
+                raise RuntimeError(f"durability check: the CSV answered {status}: {body[:200]!r}")
+        finally:
+            verifier.stop()
+        rows = {row["student_id"]: row for row in
+                csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
+        joined = acked = lost = 0
+        examples = []
+        for report in raw.get("quiz_reports", {}).values():
+            for i, (_, _, ack_ns, _, _, answers) in report["students"].items():
+                joined += 1   # its socket opened: its join was answered 200
+                row = rows.get(student_id_of(i))
+                if row is None:
+                    lost += 1
+                    examples.append(f"{student_id_of(i)} (joined) is not in the CSV")
+                    continue
+                for q, ack in enumerate(ack_ns):
+                    if ack is None:
+                        continue
+                    acked += 1
+                    if row.get(f"q{q + 1}_answer") != answers[q]:
+                        lost += 1
+                        examples.append(f"{student_id_of(i)} q{q}: acked {answers[q]!r}, the CSV "
+                                        f"has {row.get(f'q{q + 1}_answer')!r}")
+        raw["durable"] = {"joins": joined, "acks": acked, "lost": lost,
+                          "examples": examples[:10]}
 
     async def ceiling(self):
         """The same sockets and the same fan-out, from the bare broadcast server."""
@@ -1149,9 +1612,10 @@ class SizeRun:
         port = free_port()
         self.bare = bare = ServerProcess(
             [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port)],
-            dict(os.environ), self.workdir / f"bare-{self.n}.log")
+            dict(os.environ), self.workdir / f"bare-{self.tag}.log", self.new_cgroup("bare"))
         bare.start()
         await bare.wait_healthy(port)
+        self.check_placement(bare, "bare")
         fleet.send_all("connect", port, "bare", "/ws")
         await fleet.wait_all("connected", timeout=SETUP_TIMEOUT_S + self.n * 0.05)
         control = await ws_connect(lambda: ControlSocket(port, "/ws?control=1"), port,
@@ -1167,6 +1631,8 @@ class SizeRun:
         fleet.send_all("report")
         raw["bare_reports"] = await fleet.wait_all("report", timeout=SETUP_TIMEOUT_S)
         raw["bare_cpu_s"] = bare.cpu_seconds()
+        if bare.cgroup is not None:
+            raw["bare_throttling"] = bare.cgroup.throttling()
         fleet.send_all("disconnect")
         await fleet.wait_all("disconnected")
         control.close()
@@ -1191,7 +1657,7 @@ def ms(ns):
 def summarize(raw, questions):
     """Raw timestamps → the figures printed for one N."""
     n = raw["n"]
-    out = {"n": n}
+    out = {"n": n, "config": raw.get("config", "full")}
     problems = collections.Counter()
     examples = list(raw["problems"])
     for text in raw["problems"]:
@@ -1201,6 +1667,7 @@ def summarize(raw, questions):
     students = {}
     gen_cpu_s = raw.get("driver_cpu_s", 0.0)
     game_cpu_ns = received = 0
+    ping_rtts, pongs_missing = [], 0
     for report in raw.get("quiz_reports", {}).values():
         students.update(report["students"])
         problems.update(report["problems"])
@@ -1208,6 +1675,8 @@ def summarize(raw, questions):
         gen_cpu_s += report["total_cpu_s"]
         game_cpu_ns += report["game_cpu_ns"]
         received += report["received"]
+        ping_rtts += report["ping_rtts"]
+        pongs_missing += report["pongs_missing"]
     t0s, t1s = raw["t0"], raw["t1"]
     fanout, acks, reveal, end = [], [], [], []
     missing = collections.Counter()
@@ -1219,8 +1688,8 @@ def summarize(raw, questions):
             missing_who[kind].append(student_id_of(i) + ("" if q is None else f" q{q}"))
 
     for i in range(n):
-        open_ns, submit_ns, ack_ns, closed_ns, ended_ns = students.get(
-            i, ([None] * questions,) * 4 + (None,))
+        open_ns, submit_ns, ack_ns, closed_ns, ended_ns, _ = students.get(
+            i, ([None] * questions,) * 4 + (None, None))
         for q in range(questions):
             if q >= len(t0s):
                 miss("question (never played)", i, q)
@@ -1256,6 +1725,24 @@ def summarize(raw, questions):
     out["reveal"], out["end"] = latency_stats(reveal), latency_stats(end)
     out["rss_mb"] = raw.get("rss_mb")
     out["server_cpu_s"] = raw.get("server_cpu_s")
+    out["ping"] = latency_stats([ms(rtt) for rtt in ping_rtts])
+    if pongs_missing:
+        missing[f"pong within {PONG_LATE_S:.0f} s"] += pongs_missing
+    durable = raw.get("durable")
+    if durable is not None:
+        out["durable_acks"], out["durable_lost"] = durable["acks"], durable["lost"]
+        out["durable_joins"] = durable["joins"]
+        if durable["lost"]:
+            missing["acked answer or join not on disk after SIGKILL"] += durable["lost"]
+            examples += durable["examples"]
+    if "fsyncs" in raw:
+        calls, ns = raw["fsyncs"]
+        out["fsync_calls"], out["fsync_ms_each"] = calls, (ms(ns) / calls if calls else None)
+    for key, field in (("throttling", "throttled_pct"), ("bare_throttling", "bare_throttled_pct")):
+        if raw.get(key) and raw[key][0]:
+            periods, throttled, _ = raw[key]
+            out[field] = 100 * throttled / periods
+    out["placement"] = raw.get("placement", [])
 
     # server CPU per student in each window (schedstat ns ÷ students)
     windows = raw["windows"]
@@ -1359,7 +1846,14 @@ How to read it:
   included) ÷ messages received.
 - errors: error frames, failed joins or handshakes, unexpected closes, wrong personal
   fields; missing: every expected question_open / submit_ack / question_closed /
-  session_ended not received (students and projector). Both must be 0."""
+  session_ended not received (students and projector), every pong more than 5 s late,
+  and (with --check-durable or --pi) every acked answer or join not in the CSV of a quizbox
+  restarted on the same database after SIGKILL. All must be 0.
+- ping→pong: each student's {"type":"ping"} to quizbox's pong, over the whole game; a loop
+  stalled by anything (a slow disk, a long computation) shows here.
+- fsyncs: fsync/fdatasync/sync_file_range calls in quizbox and the mean time inside one,
+  slowed by the shim; throttled %: the share of the quota's periods in which the cgroup
+  ran out of CPU (cpu.stat), over the server's whole life."""
 
 
 def print_table(results):
@@ -1378,6 +1872,15 @@ def print_table(results):
         ("                             max ms", lambda r: fmt(r["reveal"]["max"])),
         ("end next→session_ended p50 ms", lambda r: fmt(r["end"]["p50"])),
         ("                       p99 ms", lambda r: fmt(r["end"]["p99"])),
+        ("ping→pong p50 ms (every 2 s, each)", lambda r: fmt(r["ping"]["p50"])),
+        ("              p99 ms", lambda r: fmt(r["ping"]["p99"])),
+        ("              max ms", lambda r: fmt(r["ping"]["max"])),
+        ("acked answers on disk after SIGKILL", lambda r: "-" if r.get("durable_acks") is None
+            else f"{r['durable_acks'] - r['durable_lost']}/{r['durable_acks']}"),
+        ("quizbox fsyncs (shim): calls", lambda r: fmt(r.get("fsync_calls"), 0)),
+        ("                       ms each", lambda r: fmt(r.get("fsync_ms_each"))),
+        ("CPU periods throttled %: quizbox", lambda r: fmt(r.get("throttled_pct"), 0)),
+        ("                         bare", lambda r: fmt(r.get("bare_throttled_pct"), 0)),
         ("server peak RSS (VmHWM) MB", lambda r: fmt(r["rss_mb"])),
         ("server CPU s (utime+stime)", lambda r: fmt(r["server_cpu_s"], 2)),
         ("server µs/student: join", lambda r: fmt(r["us_join"])),
@@ -1406,28 +1909,35 @@ def print_table(results):
         ("fan-out quizbox/bare p50 ×", lambda r: fmt(r.get("ratio_p50"), 2)),
         ("fan-out quizbox/bare p99 ×", lambda r: fmt(r.get("ratio_p99"), 2)),
     ]
+    if any(r.get("runs", 1) > 1 for r in results):
+        rows += [(f"each run: {label} ms", lambda r, label=label: "/".join(r["each"][label]))
+                 for label, _ in EACH_RUN]
+        rows.append(("runs (failed)", lambda r: f"{r['runs']} ({r['failed_runs']})"))
     width = max(len(label) for label, _ in rows) + 2
-    header = "".join(f"{'N=' + str(r['n']):>12}" for r in results)
+    column = max([12] + [len(r.get("column", "")) + 2 for r in results]
+                 + [len(cell(r)) + 2 for label, cell in rows if label.startswith("each run")
+                    for r in results if "each" in r])
+    header = "".join(f"{r.get('column') or 'N=' + str(r['n']):>{column}}" for r in results)
     print()
     print(f"{'':{width}}{header}")
     for label, cell in rows:
         cells = []
         for r in results:
             try:
-                cells.append(f"{cell(r) if 'fanout' in r else 'FAILED':>12}")
+                cells.append(f"{cell(r) if 'fanout' in r else 'FAILED':>{column}}")
             except (KeyError, TypeError):
-                cells.append(f"{'-':>12}")
+                cells.append(f"{'-':>{column}}")
         print(f"{label:{width}}{''.join(cells)}")
     print(LEGEND)
     for r in results:
         if r.get("other_cpu_s") and r.get("run_s") and \
                 r["other_cpu_s"] > 0.1 * r["run_s"] * os.cpu_count():
-            print(f"\nN={r['n']}: NOISY: other processes used {r['other_cpu_s']:.1f} CPU s of the "
+            print(f"\n{r.get('column') or 'N=' + str(r['n'])}: NOISY: other processes used {r['other_cpu_s']:.1f} CPU s of the "
                   f"{r['run_s'] * os.cpu_count():.0f} this machine had during the run; "
                   f"its figures are not the server's alone: run again on a quiet machine.")
     for r in results:
         if r.get("failure") or r.get("errors") or r.get("missing") or r.get("server_log_issues"):
-            print(f"\nN={r['n']}: problems")
+            print(f"\n{r.get('column') or 'N=' + str(r['n'])}: problems")
             if r.get("failure"):
                 print(f"  run failed: {r['failure']}")
             for kind, count in sorted(r.get("problem_kinds", {}).items()):
@@ -1441,6 +1951,41 @@ def print_table(results):
                 print(f"  server log ({r.get('log_path')}):")
                 for line in r["server_log_issues"]:
                     print(f"    | {line}")
+
+
+TARGETS = (   # issue 14: (figure, limit, how to read it); Pi at N=2000, unthrottled at N=5000
+    ("pi", "reveal p99 ms", lambda r: r["reveal"]["p99"], 150),
+    ("pi", "ack p99 ms", lambda r: r["ack"]["p99"], 150),
+    ("pi", "fan-out p99 ÷ bare p99 (same quota)", lambda r: r.get("ratio_p99"), 1.5),
+    ("pi", "acked answers lost after SIGKILL", lambda r: r.get("durable_lost"), 0),
+    ("pi", "errors", lambda r: r["errors"], 0),
+    ("pi", "missing messages", lambda r: r["missing"], 0),
+    ("full", "reveal p99 ms", lambda r: r["reveal"]["p99"], 100),
+    ("full", "server peak RSS MB", lambda r: r["rss_mb"], 200),
+    ("full", "errors", lambda r: r["errors"], 0),
+)
+
+
+def print_targets(results):
+    """Issue 14's targets, figure by figure (set for Pi-class N=2000 and unthrottled N=5000;
+    shown for every N measured)."""
+    print("\nIssue 14 targets (Pi-class: set for N=2000; unthrottled: set for N=5000):")
+    for r in results:
+        if "fanout" not in r:
+            print(f"  {r.get('column')}: FAILED, nothing to compare")
+            continue
+        kind = "full" if r.get("config", "full") == "full" else "pi"
+        verdicts = []
+        for which, label, figure, limit in TARGETS:
+            if which != kind:
+                continue
+            try:
+                value = figure(r)
+            except (KeyError, TypeError):
+                value = None
+            verdict = "?" if value is None else "ok" if value <= limit else "MISSED"
+            verdicts.append(f"{label} {fmt(value, 2 if limit < 10 else 1)} ≤ {limit:g} {verdict}")
+        print(f"  {r.get('column')}: " + "; ".join(verdicts))
 
 
 def machine_line(args):
@@ -1458,7 +2003,9 @@ def machine_line(args):
     return (f"machine: {os.cpu_count()} CPUs ({cpu}), Linux {platform.release()}, "
             f"Python {platform.python_version()}; clients: {loop}, {args.procs} processes; "
             f"{args.questions} questions, answers after {args.answer_delay[0]}–{args.answer_delay[1]} s, "
-            f"one student per question holds back; reveal timed from the teacher's close_question")
+            f"one student per question holds back; reveal timed from the teacher's close_question; "
+            + (f"every student pings every {args.ping_interval:g} s" if args.ping_interval > 0
+               else "no pings"))
 
 
 # Command line ################################################################
@@ -1469,10 +2016,34 @@ def parse_args(argv):
                         help="class sizes N, comma-separated [100,500,1000,2000]")
     parser.add_argument("--questions", type=int, default=3, help="questions per game [3]")
     parser.add_argument("--procs", type=int, default=3, help="client processes, 2-4 [3]")
-    parser.add_argument("--answer-delay", default="0.2,1.5",
+    parser.add_argument("--answer-delay", default=None,
                         help="each student answers this many seconds after the question "
-                             "reaches it, uniformly at random [0.2,1.5]: no person answers "
-                             "faster than 0.2 s, and it keeps answers out of the fan-out window")
+                             "reaches it, uniformly at random [0.2,1.5; with --pi 0.2,1.2: the "
+                             "class answers within 1 s]: no person answers faster than 0.2 s, "
+                             "and it keeps answers out of the fan-out window")
+    parser.add_argument("--ping-interval", type=float, default=2.0,
+                        help="each student pings this often, as the page does, and the round "
+                             "trips are measured; 0: no pings [2]")
+    pi = parser.add_argument_group("Pi-class mode (issue 14)")
+    pi.add_argument("--pi", action="store_true",
+                    help="run each N twice, side by side: unthrottled, and with the servers "
+                         "(quizbox, then the bare ceiling) in a CPU quota and quizbox's fsync "
+                         "slowed down; checks that every ack is durable")
+    pi.add_argument("--cpu-quota", default="1/4",
+                    help="with --pi: ms of CPU per ms of wall time for each server [1/4: a "
+                         "quarter of one core, about a Raspberry Pi 4's core for CPython]")
+    pi.add_argument("--fsync-delay-ms", default="5",
+                    help="with --pi: every fsync/fdatasync in quizbox takes this much longer "
+                         "(an SD card) [5]; a comma-separated list gives one Pi column each")
+    pi.add_argument("--repeat", type=int, default=1,
+                    help="run each configuration this many times and print the median of each "
+                         "figure (errors and missing: the sum over the runs) [1]")
+    pi.add_argument("--check-durable", action="store_true",
+                    help="after the game, SIGKILL quizbox, start it again on the same database "
+                         "and check that its CSV has every acked answer (always on with --pi)")
+    pi.add_argument("--py-spy", metavar="DIR",
+                    help="record each quizbox server with py-spy (raw collapsed stacks, 100 Hz, "
+                         "--threads --nonblocking) into DIR")
     parser.add_argument("--join-concurrency", type=int, default=24,
                         help="HTTP joins in flight, over all client processes [24]")
     parser.add_argument("--timeout", type=float, default=None,
@@ -1489,9 +2060,21 @@ def parse_args(argv):
     parser.add_argument("--json", help="also write every figure to this file")
     args = parser.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.answer_delay is None:
+        args.answer_delay = "0.2,1.2" if args.pi else "0.2,1.5"
     args.answer_delay = tuple(float(x) for x in args.answer_delay.replace(":", ",").split(","))
     if not 1 <= args.procs <= 16 or len(args.answer_delay) != 2 or args.questions < 1:
         parser.error("--procs 1..16, --answer-delay LOW,HIGH, --questions ≥ 1")
+    if not 1 <= args.repeat <= 20:
+        parser.error("--repeat 1..20")
+    try:
+        args.quota = parse_cpu_quota(args.cpu_quota)
+        args.fsync_delays = [float(x) for x in args.fsync_delay_ms.split(",") if x.strip()]
+    except ValueError as exc:
+        parser.error(str(exc))
+    if not args.fsync_delays or any(d < 0 for d in args.fsync_delays):
+        parser.error("--fsync-delay-ms: one or more delays ≥ 0, comma-separated")
+    args.check_durable = args.check_durable or args.pi
     return args
 
 
@@ -1508,30 +2091,117 @@ async def wait_for_quiet(limit_s):
               file=sys.stderr, flush=True)
 
 
-async def main_async(args, workdir):
+def run_configs(args, workdir):
+    """The configurations to run for each N: unthrottled, then one Pi column per fsync delay.
+    PiUnavailable if the Pi-class mode cannot be set up here."""
+    configs = [RunConfig("full")]
+    if args.pi:
+        shim = build_slow_fsync(workdir)
+        quota = CpuQuota(*args.quota)
+        probe = quota.new_group("probe")   # can we make one and set its quota? then remove it
+        probe.remove()
+        for delay in args.fsync_delays:
+            label = "pi" if len(args.fsync_delays) == 1 else f"pi+{delay:g}ms"
+            configs.append(RunConfig(label, quota, shim, delay))
+    return configs
+
+
+async def main_async(args, workdir, configs):
+    """Every N × configuration × repeat; → one result (medians of the runs) per column."""
+    runs = collections.defaultdict(list)   # (n, label) → [summary of each run]
+    for n in args.sizes:
+        for rep in range(args.repeat):
+            for config in configs:   # interleaved, so slow drift on the machine hits all alike
+                await wait_for_quiet(args.quiet_wait)
+                limit = args.timeout or 180 + 40 * args.questions + 0.1 * n
+                what = f"N={n} {config.label}" + (f" run {rep + 1}/{args.repeat}" if args.repeat > 1 else "")
+                print(f"{what}: running (at most {limit:.0f} s) ...", file=sys.stderr, flush=True)
+                started = time.monotonic()
+                tag = f"{n}-{config.label}-{rep}"
+                try:
+                    raw = await asyncio.wait_for(SizeRun(n, args, workdir, config, rep).run(), limit)
+                except (asyncio.TimeoutError, RuntimeError, OSError, ConnectionError,
+                        PiUnavailable) as exc:
+                    reason = "timed out" if isinstance(exc, asyncio.TimeoutError) else repr(exc)
+                    log = workdir / f"quizbox-{tag}.log"
+                    runs[(n, config.label)].append(
+                        {"n": n, "config": config.label, "failure": reason, "log_path": str(log),
+                         "server_log_issues": _log_issues(log.read_text(errors="replace"))
+                         if log.exists() else []})
+                    print(f"{what}: FAILED ({reason})", file=sys.stderr, flush=True)
+                    continue
+                summary = summarize(raw, args.questions)
+                runs[(n, config.label)].append(summary)
+                print(f"{what}: done in {time.monotonic() - started:.1f} s: fan-out p99 "
+                      f"{fmt(summary['fanout']['p99'])} ms (bare {fmt(summary['bare']['p99'])}), "
+                      f"ack p99 {fmt(summary['ack']['p99'])} ms, reveal p99 "
+                      f"{fmt(summary['reveal']['p99'])} ms, ping p99 {fmt(summary['ping']['p99'])} ms, "
+                      f"{summary['errors']} errors, {summary['missing']} missing",
+                      file=sys.stderr, flush=True)
     results = []
     for n in args.sizes:
-        await wait_for_quiet(args.quiet_wait)
-        limit = args.timeout or 180 + 40 * args.questions + 0.1 * n
-        print(f"N={n}: running (at most {limit:.0f} s) ...", file=sys.stderr, flush=True)
-        started = time.monotonic()
-        try:
-            raw = await asyncio.wait_for(SizeRun(n, args, workdir).run(), limit)
-        except (asyncio.TimeoutError, RuntimeError, OSError, ConnectionError) as exc:
-            reason = "timed out" if isinstance(exc, asyncio.TimeoutError) else repr(exc)
-            log = workdir / f"quizbox-{n}.log"
-            results.append({"n": n, "failure": reason, "log_path": str(log),
-                            "server_log_issues": _log_issues(log.read_text(errors="replace"))
-                            if log.exists() else []})
-            print(f"N={n}: FAILED ({reason})", file=sys.stderr, flush=True)
-            continue
-        summary = summarize(raw, args.questions)
-        results.append(summary)
-        print(f"N={n}: done in {time.monotonic() - started:.1f} s: fan-out p99 "
-              f"{fmt(summary['fanout']['p99'])} ms, reveal p99 {fmt(summary['reveal']['p99'])} ms, "
-              f"{summary['errors']} errors, {summary['missing']} missing",
-              file=sys.stderr, flush=True)
+        for config in configs:
+            result = combine(runs[(n, config.label)])
+            result["column"] = f"N={n}" + ("" if config.label == "full" or not args.pi
+                                           else f" {config.label}")
+            results.append(result)
     return results
+
+
+SUMMED = ("errors", "missing", "durable_lost", "durable_acks", "durable_joins")
+EACH_RUN = (("fan-out p99", ("fanout", "p99")), ("bare p99", ("bare", "p99")),
+            ("ack p99", ("ack", "p99")), ("reveal p99", ("reveal", "p99")),
+            ("ping p99", ("ping", "p99")))
+
+
+def combine(runs):
+    """Several runs of one configuration → the median of each figure (errors, missing and
+    the durability counts: the sum), with each run's key figures kept in "each"."""
+    good = [r for r in runs if "fanout" in r]
+    if len(runs) == 1:
+        result = dict(runs[0])
+        result["runs"], result["failed_runs"] = 1, 0 if good else 1
+        return result
+    if not good:
+        result = dict(runs[0])
+        result["runs"], result["failed_runs"] = len(runs), len(runs)
+        return result
+
+    def merge(values, key=None):
+        present = [v for v in values if v is not None]
+        if not present:
+            return None
+        first = present[0]
+        if isinstance(first, dict):
+            if key in ("problem_kinds", "missing_kinds"):
+                total = collections.Counter()
+                for v in present:
+                    total.update(v)
+                return dict(total)
+            return {k: merge([v.get(k) for v in present], k) for k in first}
+        if isinstance(first, bool) or not isinstance(first, (int, float)):
+            return first
+        if key in SUMMED:
+            return sum(present)
+        return statistics.median(present)
+
+    result = {key: merge([r.get(key) for r in good], key) for key in good[0]}
+    result["examples"] = [e for r in runs for e in r.get("examples", [])][:30]
+    result["server_log_issues"] = [e for r in runs for e in r.get("server_log_issues", [])][:40]
+    result["ratio_p99"] = merge([r.get("ratio_p99") for r in good])   # each run's own ratio
+    result["ratio_p50"] = merge([r.get("ratio_p50") for r in good])
+    result["each"] = {label: [fmt(_dig(r, path)) for r in good] for label, path in EACH_RUN}
+    result["runs"], result["failed_runs"] = len(runs), len(runs) - len(good)
+    failures = [r["failure"] for r in runs if r.get("failure")]
+    if failures:
+        result["failure"] = f"{len(failures)} of {len(runs)} runs failed: {failures[0]}"
+    return result
+
+
+def _dig(result, path):
+    for key in path:
+        result = (result or {}).get(key)
+    return result
 
 
 def main(argv=None):
@@ -1545,14 +2215,26 @@ def main(argv=None):
     bad = True
     try:
         try:
+            configs = run_configs(args, workdir)
+        except PiUnavailable as exc:
+            print(f"tests/load.py --pi cannot run on this machine: {exc}", file=sys.stderr)
+            bad = False
+            return EXIT_NO_PI
+        try:
             import uvloop
             uvloop.install()
         except ImportError:
             pass
-        results = asyncio.run(main_async(args, workdir))
+        results = asyncio.run(main_async(args, workdir, configs))
         print(machine_line(args))
-        print(f"command: python3 tests/load.py {' '.join(argv)}".rstrip())
+        print(f"command: {Path(sys.executable).name} tests/load.py {' '.join(argv)}".rstrip())
+        for config in configs:
+            print(f"  {config.describe()}")
+        if args.repeat > 1:
+            print(f"  each figure: the median of {args.repeat} runs (errors, missing: the sum)")
         print_table(results)
+        if args.pi:
+            print_targets(results)
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=1, default=str))
         bad = any(r.get("failure") or r.get("errors") or r.get("missing") for r in results)

@@ -21,9 +21,12 @@ same database: every answer the class (and the fuzzed student) was
 acknowledged, and every join that was answered 200, must be in the CSV with
 the acknowledged answer, score and time. Figures go to the `figures` fixture.
 
-Shrinking is off (a hang costs 5 s a try), and so is the hunt for a second bug
-after the first: a failure is reported as generated. The nastiest inputs are
-explicit @examples, tried first on every run.
+Each test fuzzes for about FUZZ_S seconds (Hypothesis runs again and again,
+each run sized by how fast the last one went), so that hostile input meets
+several questions' answers on a fast machine and a slow one alike. Shrinking
+is off (a hang costs 5 s a try), and so is the hunt for a second bug after the
+first: a failure is reported as generated. The nastiest inputs are explicit
+@examples, tried first in every run.
 
 Run alone: python3 -m pytest -q tests/test_fuzz.py
 """
@@ -53,7 +56,8 @@ SID = "fuzz101"
 PROMPT_S = 5.0            # "promptly": every answer within this (never a tighter limit)
 HONEST = 20               # honest students playing during every fuzz test
 TEACHER_PERIOD_S = 0.6    # how often the class's teacher presses "next"
-MIN_FUZZ_S = 5.0          # each fuzz test throws input for at least this long
+FUZZ_S = 5.0              # each fuzz test throws input for about this long
+MAX_EXAMPLES_PER_RUN = 400
 QUESTIONS = 40
 CHOICES = [4 - (i % 3) for i in range(QUESTIONS)]          # 4, 3, 2, 4, 3, 2, ...
 LETTERS = ["ABCD"[:n] for n in CHOICES]
@@ -71,11 +75,16 @@ def fuzz_settings(max_examples):
                     suppress_health_check=list(HealthCheck))
 
 
-def hypothesis_test(fuzz, strategy, examples, max_examples):
-    """fuzz(case) as a Hypothesis test: the examples first, then generated cases."""
+def hypothesis_test(fuzz, strategy, examples):
+    """run(n): fuzz(case) as a Hypothesis test, the examples first, then n
+    generated cases."""
     for case in reversed(examples):
         fuzz = example(case=case)(fuzz)
-    return fuzz_settings(max_examples)(given(case=strategy)(fuzz))
+
+    def run(max_examples):
+        fuzz_settings(max_examples)(given(case=strategy)(fuzz))()
+
+    return run
 
 
 def fuzz_pool():
@@ -518,17 +527,23 @@ class Arena:
     def tried(self, n=1):
         self.figures["hostile inputs tried: fuzzer"] += n
 
-    def run(self, fuzz):
-        """Fuzz while the class plays (Hypothesis runs again and again until
-        MIN_FUZZ_S have passed, so that hostile input meets several questions'
-        answers), then SIGKILL, restart and count what was lost."""
+    def run(self, hypothesis_run):
+        """Fuzz while the class plays, then SIGKILL, restart and count what was
+        lost. Hypothesis runs again and again, each run sized by how fast the
+        last one went, until FUZZ_S have passed: hostile input meets several
+        questions' answers, on a fast machine and a slow one alike."""
         failure = None
-        began = time.monotonic()
+        began, count = time.monotonic(), 20
         try:
             while True:
-                fuzz()
-                if time.monotonic() - began >= MIN_FUZZ_S:
+                started = time.monotonic()
+                hypothesis_run(count)
+                now = time.monotonic()
+                left = FUZZ_S - (now - began)
+                if left <= 0:
                     break
+                each = max((now - started) / count, 1e-4)
+                count = max(5, min(MAX_EXAMPLES_PER_RUN, int(left / each)))
         except BaseException as exc:   # noqa: B902  (re-raised below, after the count)
             failure = exc
         lost, lost_joins, notes = self.stop_kill_restart_count()
@@ -797,7 +812,7 @@ def test_fuzz_join_bodies_while_a_class_plays(arena):
             a.joined[data["student_id"]] = data["name"]
         a.check_log()
 
-    a.run(hypothesis_test(fuzz, join_cases, JOIN_EXAMPLES, 150))
+    a.run(hypothesis_test(fuzz, join_cases, JOIN_EXAMPLES))
 
 
 # 3. The teacher's POST routes ################################################
@@ -959,7 +974,7 @@ def test_fuzz_teacher_post_routes_while_a_class_plays(arena, route):
             assert json.loads(reply).get("ok") is True, reply[:300]
         a.check_log()
 
-    a.run(hypothesis_test(fuzz, ROUTE_CASES[route], admin_examples(route), 80))
+    a.run(hypothesis_test(fuzz, ROUTE_CASES[route], admin_examples(route)))
 
 
 # 4. Query strings and cookies ################################################
@@ -1011,7 +1026,26 @@ query_cases = st.one_of(
                                                     "ws-instructor"]),
                            "cookie": st.just("forged"), "token": forged_tokens,
                            "value": st.none()}),
+    st.fixed_dictionaries({"kind": st.sampled_from(["me", "state", "reset", "stats", "csv",
+                                                    "ws-student", "ws-instructor"]),
+                           "cookie": st.just("tampered"), "token": st.just(b""),
+                           "value": st.none(),
+                           "tamper": st.tuples(st.integers(0, 1000),
+                                               st.sampled_from(COOKIE_SUFFIXES + [b""]))}),
 )
+ADMIN_KINDS = ("state", "reset", "ws-instructor", "csv")
+
+
+def tampered(cookie, position, suffix):
+    """A real cookie with one character of its signature changed (every
+    character of the 32 counts), then odd bytes after it."""
+    name, _, token = cookie.partition("=")
+    body, _, mac = token.partition(".")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    at = position % len(mac)
+    old = mac[at]
+    new = alphabet[(alphabet.index(old) + 1 + position % 63) % 64] if old in alphabet else "A"
+    return f"{name}={body}.{mac[:at]}{new}{mac[at + 1:]}".encode() + suffix
 
 
 def query_example(kind, value=None, cookie="admin", token=b""):
@@ -1032,6 +1066,9 @@ QUERY_EXAMPLES = [
     query_example("reset", cookie="forged", token=b"MTcwMDAwMDAwMA.\xe9\x00"),
     query_example("ws-student", cookie="forged", token=b"e30.\xe9"),
     query_example("ws-instructor", cookie="forged", token=b"MTcwMDAwMDAwMA.\xff"),
+    query_example("me", cookie="tampered") | {"tamper": (3, b"\xed\xa0\x80")},
+    query_example("reset", cookie="tampered") | {"tamper": (31, b"\x00")},
+    query_example("ws-instructor", cookie="tampered") | {"tamper": (0, b"\xff")},
 ]
 
 
@@ -1042,12 +1079,13 @@ def test_fuzz_query_strings_and_forged_cookies_while_a_class_plays(arena):
 
     def fuzz(case):
         kind, value = case["kind"], case["value"]
-        cookie = {"admin": a.admin.encode(), "mallory": a.mallory_cookie.encode(), "none": None,
-                  "forged": None}[case["cookie"]]
+        cookie = {"admin": a.admin.encode(), "mallory": a.mallory_cookie.encode()}.get(
+            case["cookie"])
         if case["cookie"] == "forged":
-            name = b"qb_admin=" if kind in ("state", "reset", "ws-instructor", "csv") \
-                else b"qb_student="
-            cookie = name + case["token"]
+            cookie = (b"qb_admin=" if kind in ADMIN_KINDS else b"qb_student=") + case["token"]
+        elif case["cookie"] == "tampered":
+            cookie = tampered(a.admin if kind in ADMIN_KINDS else a.mallory_cookie,
+                              *case["tamper"])
         headers = {"Cookie": cookie} if cookie else {}
         a.tried()
         if kind.startswith("ws-"):
@@ -1091,7 +1129,7 @@ def test_fuzz_query_strings_and_forged_cookies_while_a_class_plays(arena):
             assert_answer(status, reply_headers, reply, True, (kind, cookie))
         a.check_log()
 
-    a.run(hypothesis_test(fuzz, query_cases, QUERY_EXAMPLES, 150))
+    a.run(hypothesis_test(fuzz, query_cases, QUERY_EXAMPLES))
 
 
 # 5. The student's socket #####################################################
@@ -1261,7 +1299,7 @@ def test_fuzz_student_frames_while_a_class_plays(arena):
         assert_still_usable(ws, what)
         a.check_log()
 
-    a.run(hypothesis_test(fuzz, student_frames, STUDENT_EXAMPLES, 200))
+    a.run(hypothesis_test(fuzz, student_frames, STUDENT_EXAMPLES))
 
 
 # 6. The teacher's socket #####################################################
@@ -1404,4 +1442,4 @@ def test_fuzz_instructor_frames_while_a_class_plays(arena):
         assert_still_usable(ws, payload[:300])
         a.check_log()
 
-    a.run(hypothesis_test(fuzz, instructor_frames, INSTRUCTOR_EXAMPLES, 150))
+    a.run(hypothesis_test(fuzz, instructor_frames, INSTRUCTOR_EXAMPLES))

@@ -275,7 +275,7 @@ def test_a_whole_game_on_four_devices(server_factory, devices):
     rows = teacher.locator("#stage table tr")
     expect(rows).to_have_count(3)   # header + Ada + Bo
     expect(rows.nth(1)).to_contain_text("Ada")
-    expect(teacher.get_by_role("button", name=re.compile("^(Start|Next|Reveal|Show)"))).to_have_count(0)
+    expect(teacher.get_by_role("button", name=re.compile("^(Start|Next question|Reveal now|Show final)"))).to_have_count(0)
     shot(teacher, "teacher-5-final")
     teacher.emulate_media(color_scheme="dark")
     shot(teacher, "teacher-5-final-dark")
