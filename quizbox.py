@@ -1521,8 +1521,10 @@ class Game:
 
     def _close(self, at_ms):
         event = self.current_event
-        if event.paused:   # closed while paused: the clock stopped when it was paused
-            event.paused_ms += at_ms - event.paused_at_ms
+        if event.paused:   # closed while paused: as if resumed first, the pause not counted
+            stood = at_ms - event.paused_at_ms
+            event.deadline_ms += stood
+            event.paused_ms += stood
             event.paused_at_ms = None
         event.closed_at_ms = at_ms
         missed = []
@@ -1673,9 +1675,10 @@ class Game:
         self._ranking = None
         return renamed
 
-    def undo(self, change):
-        """Put back a change that could not be stored."""
-        player = change.player
+    def undo(self, change, at_ms):
+        """Put back a change that could not be stored → the missed marks this calls
+        for: an answer taken back from a question closed meanwhile is a miss."""
+        player, missed = change.player, []
         if change.created:
             if self.participants.get(player.student_id) is player:
                 del self.participants[player.student_id]
@@ -1686,7 +1689,10 @@ class Game:
                 if player.answers.get(submission.question_idx) is submission:
                     del player.answers[submission.question_idx]
             self._recount(player)
+            if not player.kicked:
+                missed = self._fill_missed(player, at_ms)
         self._ranking = None
+        return missed
 
     # -- resuming from the database
 
@@ -3761,7 +3767,9 @@ class Hub:
     def _failed(self, item, exc):
         """One item could not be stored: undo it in memory; only its sender hears."""
         log(f"could not store one change, undone: {exc!r}")
-        self.game.undo(item.change)
+        missed = self.game.undo(item.change, now_ms())
+        if missed:
+            self._enqueue(Item([("save_submissions", self.game.sid, missed)], is_step=True))
         if item.waiter is not None:
             item.waiter.set_exception(StorageError("The server could not save this; try again."))
         for connection, _ in item.acks:
@@ -3829,8 +3837,9 @@ class Hub:
                 connection.send(data)
 
     def _announcer(self, step):
-        """What to tell of a step once it is on disk, taken now: by then the
-        game may have moved on, and each step must still say its own part."""
+        """What to tell of a step once it is on disk. A question's opening and
+        times are taken now: by then the game may have moved on, and each step
+        must still say its own part."""
         game = self.game
         if isinstance(step, (Opened, Retimed, Reopened)):
             event = copy.copy(step.event)
@@ -3845,27 +3854,27 @@ class Hub:
                 if isinstance(step, Reopened):
                     self._ack_answers(event.question_idx)
                 self._sync_timer()
+                self._update_projector()   # an early close may be due again
             return announce
-        ranked = game.ranking()
-        ranks = {p.student_id: rank for rank, p in ranked}
-        board = frame(msg_leaderboard(ranked))
-        if isinstance(step, Closed):
-            idx = step.event.question_idx
-            reveal = Personalised(msg_reveal(game, idx, ranked))
-
-            def announce():
-                self._sync_timer()
-                self._to_each_player(reveal, lambda p: reveal_for(p, idx, ranks.get(p.student_id)))
-                self._to_instructors(reveal.shared_frame)
-                self._to_instructors(board)
-            return announce
-        ended = Personalised(msg_ended(game, ranked))
+        # A reveal is built when it is told: by then every answer stored with the
+        # close is in, and any that failed alone is a miss (answers to the next
+        # question cannot have come: it is told after this).
 
         def announce():
-            self._to_each_player(ended, lambda p: ended_for(p, ranks.get(p.student_id)))
-            self._to_instructors(ended.shared_frame)
-            self._to_instructors(board)
-            self._export()
+            ranked = game.ranking()
+            ranks = {p.student_id: rank for rank, p in ranked}
+            if isinstance(step, Closed):
+                self._sync_timer()
+                idx = step.event.question_idx
+                shared = Personalised(msg_reveal(game, idx, ranked))
+                self._to_each_player(shared, lambda p: reveal_for(p, idx, ranks.get(p.student_id)))
+            else:
+                shared = Personalised(msg_ended(game, ranked))
+                self._to_each_player(shared, lambda p: ended_for(p, ranks.get(p.student_id)))
+            self._to_instructors(shared.shared_frame)
+            self._to_instructors(frame(msg_leaderboard(ranked)))
+            if isinstance(step, Ended):
+                self._export()
         return announce
 
     def _ack_answers(self, idx):

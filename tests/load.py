@@ -1984,7 +1984,8 @@ def print_targets(results):
             except (KeyError, TypeError):
                 value = None
             verdict = "?" if value is None else "ok" if value <= limit else "MISSED"
-            verdicts.append(f"{label} {fmt(value, 2 if limit < 10 else 1)} ≤ {limit:g} {verdict}")
+            digits = 0 if limit == 0 else 2 if limit < 10 else 1
+            verdicts.append(f"{label} {fmt(value, digits)} ≤ {limit:g} {verdict}")
         print(f"  {r.get('column')}: " + "; ".join(verdicts))
 
 

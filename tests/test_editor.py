@@ -396,7 +396,7 @@ def test_a_problem_shows_next_to_its_field_in_the_servers_words(box, devices):
     prompt_field(page).fill("Pick a number")
     page.get_by_label("Smallest answer").fill("10")
     page.get_by_label("Largest answer").fill("5")
-    page.get_by_label("Right answer", exact=True).fill("7")
+    page.get_by_label("Right answer", exact=True).fill("12")
 
     beside_max = page.locator(f'[data-path="questions[{n - 1}].max"] .pmsg')
     expect(beside_max).to_have_text(f"Question {n}: the largest answer 5 must be more than min (10)")

@@ -262,7 +262,8 @@ RAW_NUMBERS = ["1e309", "-1e309", "1E400", "1e-400", "-0", "-0.0", "0e0", "NaN",
 RAW_SHAPES = ["null", "true", "false", "[]", "{}", '[""]', '["A"]', '{"$ne": null}', '"',
               "[" * DEEP + "]" * DEEP, '{"a":' * DEEP + "1" + "}" * DEEP, "[" * DEEP,
               '{"a":' * DEEP, '"\\ud800"', '"\\udfff\\ud800"', '"\\u0000"', '"\\uDFFF"',
-              '"\\ud800\\u0041"', "'single'", "undefined", '"\\x41"', '"\\u12"', '"' + "x" * 70_000 + '"']
+              '"\\ud800\\u0041"', "'single'", "undefined", '"\\x41"', '"\\u12"',
+              '"' + "x" * 70_000 + '"']
 
 
 def as_json(values):
@@ -790,6 +791,10 @@ JOIN_EXAMPLES = [
     (JSON, join_body([1], {"a": None}), None, b""),
     (JSON, join_body(True, False), None, b""),
     (JSON, join_body("Fine name", "fz-forged"), "forged", b"e30.\xe9"),
+    # bytes that are not UTF-8, then the same key again: json.loads of bytes
+    # reads the first as a lone surrogate and keeps only the second
+    (JSON, b'{"sid":"fuzz101","student_id":"fz-dup","name":"\xed\xa0\x80","name":"Dup"}',
+     None, b""),
 ]
 
 
@@ -936,9 +941,10 @@ def admin_examples(route):
              case(b'{"password":' + b"[" * DEEP + b"]" * DEEP + b"}", "none")]
     if route == LOGOUT:
         return [case(b"\xff\xfe"), case(b"{"), case(b'{"a":"\xed\xa0\x80"}'),
-                case(b"[" * DEEP)]
+                case(b'{"a":"\xed\xa0\x80","a":1}'), case(b"[" * DEEP)]
     if route == RESET:
         return [case(b'{"confirm":"\xed\xa0\x80"}'), case(b"{"), case(b"[" * DEEP),
+                case(b'{"confirm":"\xed\xa0\x80","confirm":true}'),
                 case(b"\xff\xfe{}"), case(b"{}", "forged"),
                 case(json.dumps({"confirm": "\ud800"}).encode(), "none")]
     if route == SELECT:
@@ -954,6 +960,9 @@ def admin_examples(route):
                                               "correct": "A"}]}, ensure_ascii=False)}).encode()),
             case(json.dumps({"filename": "Ev\ud800il.json", "content": "{}"}).encode()),
             case(b'{"filename":"fz-up-3.json","content":"\xed\xa0\x80"}'),
+            case(b'{"filename":"fz-up-3.json","content":"\xed\xa0\x80","content":'
+                 b'"{\\"title\\":\\"T\\",\\"questions\\":[{\\"prompt\\":\\"Q?\\",'
+                 b'\\"choices\\":[\\"A\\",\\"B\\"],\\"correct\\":\\"A\\"}]}"}'),
             case(json.dumps({"filename": "fz-up-3.json", "content": "[" * DEEP}).encode())]
 
 
@@ -1220,6 +1229,8 @@ STUDENT_EXAMPLES = [
     (OP_TEXT, b'{"type":"submit","question_idx":0,"answer":"' + b"A" * 70_000 + b'"}'),
     (OP_TEXT, b'{"type":"submit","question_idx":true,"answer":"A"}'),
     (OP_TEXT, b"\xff\xfe"),
+    (OP_TEXT, b'{"type":"submit","question_idx":' + OPEN_IDX.encode()
+     + b',"answer":"\xed\xa0\x80","answer":"A"}'),
     (OP_BINARY, b'{"type":"submit","question_idx":0,"answer":"A"}'),
 ]
 

@@ -406,10 +406,6 @@ def test_a_database_of_the_previous_version_opens_with_its_results_and_cookies(
     assert_clean_log(new)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "quizbox.py: a close decided while a submit is still waiting for the disk counts that "
-    "answer (no missed mark, the reveal's histogram has it); when the answer's write then "
-    "fails alone, Game.undo() takes it away and nothing records the player as missed"))
 def test_an_answer_that_fails_to_store_behind_a_close_leaves_a_missed_mark(
         launch, tmp_path, figures):
     """The victim answers, the teacher closes the question, and both wait in
