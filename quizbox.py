@@ -5421,7 +5421,9 @@ function shape(i) {   // each choice has its own shape as well as its colour
   return svg;
 }
 function show(id) {
+  const before = document.querySelector("[data-screen]:not(.hidden)");
   for (const node of document.querySelectorAll("[data-screen]")) node.classList.toggle("hidden", node.id !== id);
+  if (!before || before.id !== id) window.scrollTo(0, 0);   // a new screen starts at its top
 }
 function lengthClass(texts, long, longer) {   // long texts get a smaller size, so all of it fits
   const most = Math.max(...texts.map((t) => String(t).length));
@@ -5546,7 +5548,14 @@ label{display:block;margin:.9em 0 .3em;font-weight:700}
 .prompt.long{font-size:1.2rem}.prompt.longer{font-size:1.05rem}
 .qimage{display:block;max-width:100%;max-height:26vh;max-height:26dvh;object-fit:contain;margin:0 auto;border-radius:12px;background:var(--card)}
 .answers{display:grid;grid-template-columns:1fr;gap:.7rem;flex:1;grid-auto-rows:minmax(4.2rem,1fr);max-height:30rem}
-.answers.withimage{grid-auto-rows:minmax(3.2rem,1fr);flex:0 1 auto}
+.answers.withimage,.answers.compact{grid-auto-rows:minmax(3rem,auto);flex:0 1 auto}
+.answers.withimage .answer,.answers.compact .answer{padding:.35em 1em}
+.answers.withimage .answer .shape,.answers.compact .answer .shape{width:1.3em;height:1.3em}
+#question{gap:.7rem}
+@media (max-height:720px){.qimage{max-height:18vh;max-height:18dvh}.bigvalue{font-size:2.6rem}}
+#undo{white-space:nowrap}
+.picked-line .chip{font-size:.9rem;padding:.25em .6em}
+.row #send{width:auto;flex:none}
 @media (min-width:560px){.answers{grid-template-columns:1fr 1fr;grid-auto-rows:minmax(7rem,1fr)}}
 .answer{position:relative;text-align:left;font-size:1.2rem;justify-content:flex-start;gap:.6em;padding:.7em 1em;border-radius:16px;
 box-shadow:0 4px 0 rgba(0,0,0,.25);transition:transform .08s,opacity .2s;overflow-wrap:break-word}
@@ -5751,7 +5760,8 @@ function showQuestion(m) {
   $("paused").classList.toggle("hidden", !m.paused);
   if (m.paused) { stopCountdown($("timer")); $("timer").textContent = Math.ceil(m.remaining_ms / 1000); }
   else countdown($("timer"), m.remaining_ms, (m.total_ms || m.time_limit * 1000), () => timeUp(t("q.times_up")));
-  $("answer-status").textContent = m.poll ? t("q.poll") : m.paused ? t("q.wait_paused") : "";
+  $("answer-status").textContent = m.poll ? t("q.poll") : m.paused ? t("q.wait_paused")
+    : {multi: t("q.multi_hint"), order: t("q.order_hint")}[m.question_type] || "";
   show("question");
   if (mine) { lock(); if (!mine.acked) resend(); }   // the server keeps the first
   else setEnabled(!m.paused);
@@ -5759,7 +5769,8 @@ function showQuestion(m) {
 function buildAnswers(m) {
   const box = $("answers"), typed = $("typed"), kind = m.question_type || "choice";
   box.textContent = ""; typed.textContent = ""; draft = [];
-  box.className = "answers" + lengthClass(m.choices, 30, 60) + (m.image ? " withimage" : "");
+  box.className = "answers" + lengthClass(m.choices, 30, 60) + (m.image ? " withimage" : "")
+    + (kind === "multi" || kind === "order" ? " compact" : "");
   box.classList.toggle("hidden", kind === "text" || kind === "number");
   typed.classList.toggle("hidden", kind !== "text" && kind !== "number" && kind !== "multi" && kind !== "order");
   if (kind === "choice") m.choices.forEach((text, i) => box.append(choiceButton(i, text, () => answer(LETTERS[i]))));
@@ -5775,7 +5786,7 @@ function buildAnswers(m) {
       button.setAttribute("aria-pressed", "false");
       box.append(button);
     });
-    typed.append(el("p", "muted hint", t("q.multi_hint")), sendButton(t("q.send"), () => answer(draft.slice().sort().join(""))));
+    typed.append(sendButton(t("q.send"), () => answer(draft.slice().sort().join(""))));
     $("send").disabled = true;
   } else if (kind === "order") {
     const line = el("div", "picked-line"); line.id = "order-line"; line.setAttribute("aria-live", "polite");
@@ -5783,7 +5794,7 @@ function buildAnswers(m) {
     undo.onclick = () => { draft.pop(); renderOrder(); };
     m.choices.forEach((text, i) => box.append(choiceButton(i, text, () => { if (!draft.includes(LETTERS[i])) { draft.push(LETTERS[i]); renderOrder(); } })));
     const row = el("div", "row"); row.append(undo, sendButton(t("q.send_order"), () => answer(draft.join(""))));
-    typed.append(el("p", "muted hint", t("q.order_hint")), line, row);
+    typed.append(line, row);
     renderOrder();
   } else if (kind === "text") {
     const input = el("input"); input.type = "text"; input.id = "text-answer"; input.maxLength = m.max_length || 40;
@@ -5808,8 +5819,8 @@ function buildAnswers(m) {
       if (ok) { slider.value = n; value.textContent = fmt(n); }
       $("send").disabled = !ok;
     };
-    const row = el("div", "row"); row.append(exact);
-    typed.append(value, slider, ends, row, sendButton(t("q.send"), () => answer(Number(exact.value))));
+    const row = el("div", "row"); row.append(exact, sendButton(t("q.send"), () => answer(Number(exact.value))));
+    typed.append(value, slider, ends, row);
   }
 }
 function renderOrder() {
@@ -5832,6 +5843,7 @@ function setEnabled(on) {
     $("send").disabled = kind === "multi" ? !draft.length : kind === "order" ? draft.length !== current.choices.length
       : kind === "text" ? !$("text-answer").value.trim() : false;
   }
+  if (on && $("undo")) $("undo").disabled = !draft.length;   // nothing to undo yet
 }
 function answer(value) {
   if (!current || mine || current.paused) return;
@@ -6089,7 +6101,7 @@ h1{margin:0;font-size:1.6rem;white-space:nowrap;overflow:hidden;text-overflow:el
 .board .nm{flex:1;font-weight:700;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
 .board .sc{font-weight:800;font-variant-numeric:tabular-nums}
 h2{font-size:1.2rem;margin:0 0 .4rem;color:var(--muted);text-transform:uppercase;letter-spacing:.06em}
-.final{display:grid;grid-template-columns:minmax(0,1.2fr) minmax(0,1fr);gap:1rem;min-height:0}
+.final{display:grid;grid-template-columns:minmax(0,1.2fr) minmax(0,1fr);gap:1rem;min-height:0;flex:none}
 .podium{display:flex;gap:.8rem;align-items:flex-end;justify-content:center;height:19rem;border-bottom:4px solid var(--line);margin-bottom:1rem}
 .step{flex:1;max-width:14rem;display:flex;flex-direction:column;align-items:center;justify-content:flex-end;height:100%;min-width:0}
 .step .who{font-size:1.6rem;font-weight:800;text-align:center;overflow-wrap:anywhere;max-width:100%}
@@ -6132,6 +6144,11 @@ button.danger{background:var(--bad);color:#fff}
 .paused-note{background:#ffd23f;color:#1b1400;border-radius:10px;padding:.2em .7em;font-weight:800}
 .qlayout{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;flex:1 1 auto;min-height:0}
 .qlayout.withimage{grid-template-columns:minmax(0,1.1fr) minmax(0,1fr)}
+.qlayout{grid-template-rows:minmax(0,1fr)}
+.qlayout>*{min-height:0}
+.qlayout.withimage .qimage{max-height:none}
+.qlayout.withimage .choices{grid-template-columns:minmax(0,1fr);max-height:none;font-size:1.3rem;grid-auto-rows:minmax(0,1fr)}
+#stage>p.muted{margin:0}
 .qimage{width:100%;height:100%;max-height:22rem;object-fit:contain;border-radius:14px;background:var(--card);display:block}
 .typed-note{font-size:1.6rem;font-weight:800;text-align:center;padding:1.2rem}
 .words{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:.35rem;font-size:1.3rem}
@@ -6143,10 +6160,11 @@ button.danger{background:var(--bad);color:#fff}
 .final .step .who{font-size:1.3rem}.final .step .block{font-size:2rem}
 .hardest{font-size:1rem;gap:.25rem}
 .hardest li{padding:.2em .6em}
-.spread{display:flex;gap:.3rem;align-items:flex-end;height:9rem;margin-top:.5rem}
+.spread{display:flex;gap:.3rem;align-items:flex-end;height:6rem;margin-top:.5rem}
 .spread div{flex:1;background:var(--b);border-radius:6px 6px 0 0;min-height:3px;position:relative}
 .spread div.right{background:var(--ok)}
 .spread-axis{display:flex;justify-content:space-between;font-weight:700;color:var(--muted)}
+.big-answer.small{font-size:1.5rem}
 .big-answer{font-size:2.4rem;font-weight:900;color:var(--ok);margin:.2rem 0}
 .toast{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);background:var(--fg);color:var(--bg);padding:.7em 1.2em;border-radius:12px;font-weight:700;z-index:30;max-width:90vw}
 </style></head><body>
@@ -6456,7 +6474,7 @@ function answersSummary() {   // the reveal's picture of what the class answered
   if (kind === "choice" || kind === "multi") return letterBars([].concat(q.correct || []));
   const box = el("div");
   if (kind === "text") {
-    box.append(el("p", "big-answer", q.correct.join(" · ")));
+    box.append(el("p", "big-answer" + (q.correct.join(" · ").length > 24 ? " small" : ""), q.correct.join(" · ")));
     const list = el("ol", "words");
     for (const w of sum.answers || []) {
       const item = el("li", w.correct ? "right" : "");

@@ -86,6 +86,26 @@ SPILLS = """(limit) => {
 }"""
 
 
+BROKEN_WORDS = """(limit) => {
+    // Words wider than the table cell they are in: the browser has to break them
+    // mid-word ("Powerhous|e", an id "0071|23"), letter by letter in a narrow column.
+    const canvas = document.createElement('canvas').getContext('2d'), out = [];
+    for (const cell of document.querySelectorAll('#questions th, #questions td, #students th, #students td')) {
+        const style = getComputedStyle(cell);
+        const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node; (node = walker.nextNode());) {
+            canvas.font = getComputedStyle(node.parentElement).font;
+            for (const word of node.textContent.split(/\\s+|(?<=-)/).filter(Boolean)) {
+                const width = canvas.measureText(word).width;
+                if (width > room + limit) out.push(word + ' (' + Math.round(width) + ' px in ' + Math.round(room) + ')');
+            }
+        }
+    }
+    return out;
+}"""
+
+
 def check_rendered_report(page, report):
     """The report's parts, as the page shows them, against the report's own numbers."""
     expect(page.locator("#title")).to_have_text(report["title"])
@@ -198,6 +218,28 @@ def test_report_page_on_screen_and_on_a4(server_factory, devices, tmp_path):
     assert d.dialogs == [] and d.errors == [] and d.foreign_urls() == []
 
 
+def test_report_tables_break_lines_between_words(server_factory, devices, tmp_path):
+    """On a phone the tables scroll sideways inside their frame; on A4 they fit the page.
+    Either way a prompt, a name or a student id is never broken in the middle of a word."""
+    pool_path = write_types_pools(tmp_path)
+    server = server_factory(pool_path)
+    admin = server.admin_cookie()
+    play_every_type(server, admin, NAMES)
+    d = devices(server)
+    page = d.open("/admin/", PHONE)
+    login(page)
+    page.goto("/admin/report")
+    expect(page.locator("#students tbody tr")).to_have_count(5)
+    on_phone = page.evaluate(BROKEN_WORDS, 2)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": int(A4_CONTENT_PX), "height": 1000})
+    page.emulate_media(media="print")
+    on_paper = page.evaluate(BROKEN_WORDS, 2)
+    spills = page.evaluate(SPILLS, int(A4_CONTENT_PX))
+    assert (on_phone, on_paper, spills) == ([], [], []), \
+        f"broken on a 360 px phone (page {height} px tall): {on_phone[:8]}; on A4: {on_paper[:8]}; cut: {spills}"
+
+
 def test_exported_report_opens_from_a_file_with_no_server(server_factory, browser, tmp_path):
     server, admin, folder, paths = run_export_game(server_factory, tmp_path)
     report = get_json(server, admin, "/admin/api/report")
@@ -233,13 +275,30 @@ END_POOL = {
     "title": "The end of the game", "session_id": "the-end", "time_limit_default": 60,
     "score_fn": "speed",
     "questions": [
-        {"prompt": "Powerhouse of the cell?", "choices": CELL, "correct": "B"},
+        {"prompt": "Which part of the cell is called its powerhouse?", "choices": CELL, "correct": "B"},
         {"type": "text", "prompt": "Capital of France?", "accept": ["Paris"]},
-        {"type": "number", "prompt": "Days in a week?", "min": 0, "max": 20, "correct": 7},
+        {"type": "number", "prompt": "How many days are there in one week?", "min": 0, "max": 20,
+         "correct": 7},
         {"prompt": "Did you like it?", "choices": ["Yes", "No"], "correct": None},
-        {"type": "multi", "prompt": "Which are gas giants?",
+        {"type": "multi", "prompt": "Which of these planets are gas giants, made mostly of hydrogen?",
          "choices": ["Jupiter", "Mars", "Saturn", "Venus"], "correct": ["A", "C"]},
     ]}
+
+
+UNSEEN = """(nodes) => nodes.flatMap((n) => {
+    // Elements not on the screen, under another element at their middle, or past
+    // the bottom of the card they are in.
+    const r = n.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const what = n.textContent.trim().slice(0, 50);
+    if (r.bottom > window.innerHeight || r.right > window.innerWidth || r.top < 0)
+        return [what + ' (off the screen)'];
+    const hit = document.elementFromPoint(x, y);
+    if (!n.contains(hit))
+        return [what + ' (under ' + (hit ? hit.closest('[id]').id || hit.tagName : 'nothing') + ')'];
+    const card = n.closest('.card'), b = card && card.getBoundingClientRect();
+    if (b && r.bottom > b.bottom + 1) return [what + ' (past the bottom of its card)'];
+    return [];
+})"""
 
 
 def join_page(page, student_id, name):
@@ -302,18 +361,18 @@ def test_the_end_on_the_projector_and_each_phone(server_factory, devices):
     expect(teacher.get_by_role("heading", name="To go over: the hardest questions")).to_be_visible()
     hardest = teacher.locator("ol.hardest li")
     expect(hardest).to_have_count(3)
-    expected = [("1. Powerhouse of the cell?", "B: Mitochondrion", "1 / 3"),
-                ("3. Days in a week?", "7", "1 / 3"),
-                ("5. Which are gas giants?", "A: Jupiter, C: Saturn", "1 / 3")]
+    prompts = [q["prompt"] for q in END_POOL["questions"]]
+    expected = [(f"1. {prompts[0]}", "B: Mitochondrion", "1 / 3"),
+                (f"3. {prompts[2]}", "7", "1 / 3"),
+                (f"5. {prompts[4]}", "A: Jupiter, C: Saturn", "1 / 3")]
     for item, (prompt, right, count) in zip(hardest.all(), expected):
         expect(item).to_contain_text(prompt)
         expect(item).to_contain_text(right)
         expect(item.locator(".n")).to_have_text(count)
     expect(teacher.locator("#stage")).not_to_contain_text("Capital of France?")   # 2 of 3 right
     assert fits_the_width(teacher)
-    overflow = teacher.evaluate("""() => [...document.querySelectorAll('#stage .final > *')]
-        .filter((n) => n.getBoundingClientRect().bottom > window.innerHeight + 1)
-        .map((n) => n.className + ' ends at ' + Math.round(n.getBoundingClientRect().bottom))""")
+    # Shown means seen: each hardest question on the screen as it comes up, nothing over it.
+    hidden = hardest.evaluate_all(UNSEEN)
     shot(teacher, "end-1-projector-final")
     teacher.emulate_media(color_scheme="dark")
     shot(teacher, "end-1-projector-final-dark")
@@ -359,8 +418,14 @@ def test_the_end_on_the_projector_and_each_phone(server_factory, devices):
     expect(phones["s1"].locator("#ended-correct")).to_have_text("4 / 4")
     # The review is the phone's own: nobody else's answer shows.
     expect(phones["s1"].locator("#review")).not_to_contain_text("Lyon")
-    assert overflow == [], overflow
     assert d.dialogs == [] and d.errors == [] and d.foreign_urls() == []
+    # The final card's links can be reached and clicked (scrolled to, if need be).
+    covered = []
+    for link in teacher.locator("#stage .final a").all():
+        link.scroll_into_view_if_needed()
+        covered += link.evaluate(f"(n) => ({UNSEEN})([n])")
+    assert (hidden, covered) == ([], []), \
+        f"on the projector's final screen, not seen at 1280x720: {hidden}; under something else: {covered}"
 
 
 # A join with a class list ####################################################
