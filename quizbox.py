@@ -4344,10 +4344,10 @@ def read_json_body(optional=False):
     raw = request.environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "too_large", f"the body must be at most {MAX_BODY_BYTES} bytes")
-    try:
-        data = loads(raw)
+    try:   # strictly UTF-8: json.loads of bytes would turn bad bytes into lone surrogates
+        data = loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "bad_json", "the body is not valid JSON")
+        raise ApiError(400, "bad_json", "the body is not valid JSON in UTF-8")
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", "the body must be a JSON object")
     if not storable(data):

@@ -484,3 +484,18 @@ def test_join_with_a_class_list(server, devices):
     other = d.open("/", PHONE)
     expect(other.locator("#name")).to_be_visible()
     assert d.dialogs == [] and d.errors == [] and d.foreign_urls() == []
+
+
+def test_the_class_list_line_follows_the_joins(server, devices):
+    """The teacher's "Class list: N students, K joined" counts a student who joins
+    while the page is open, as the player list beside it does."""
+    admin = server.admin_cookie()
+    assert set_roster(server, admin, "007123;Zoë 🦊\n00042;Ann Lee\n5;Bob\n")[0] == 200
+    d = devices(server)
+    teacher = d.open("/admin/", PROJECTOR)
+    login(teacher)
+    teacher.locator("#manage summary").click()
+    expect(teacher.locator("#roster-status")).to_contain_text("3 students, 0 joined")
+    server.join("00042", "")
+    expect(teacher.locator("#players")).to_contain_text("Ann Lee")
+    expect(teacher.locator("#roster-status")).to_contain_text("3 students, 1 joined")
