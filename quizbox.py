@@ -4694,6 +4694,7 @@ def make_app(site: Site) -> bottle.Bottle:
                                           "on this box. Replace it?")
         except OSError as exc:
             raise ApiError(500, "cannot_save", f"Could not save the pool: {exc.strerror}")
+        log(f"quiz {body['filename']} uploaded ({len(pool.questions)} questions)")
         return _json_response(200, {"ok": True, "file": body["filename"], "title": pool.title,
                                     "question_count": len(pool.questions),
                                     "session_id": pool.session_id})
@@ -5109,6 +5110,8 @@ STRINGS_EN = {
     "final.hardest": "To go over: the hardest questions",
     "final.hide_ids": "Hide student ids",
     "final.nobody": "Nobody played.",
+    "final.pts.one": "{n} pt",
+    "final.pts.other": "{n} pts",
     "final.show_ids": "Show student ids",
     "final.title": "Final results",
     "flag.more_answered": "More students answered {answer} than the answer, {right}.",
@@ -5306,6 +5309,8 @@ STRINGS_EN = {
 }
 
 STRINGS_ES = {
+    "final.pts.one": "{n} pto",
+    "final.pts.other": "{n} ptos",
     "admin.finished": "Terminado",
     "admin.join_at": "Únete en",
     "admin.joined.one": "jugador conectado",
@@ -5576,6 +5581,8 @@ STRINGS_ES = {
 }
 
 STRINGS_FR = {
+    "final.pts.one": "{n} pt",
+    "final.pts.other": "{n} pts",
     "admin.finished": "Terminé",
     "admin.join_at": "Rejoindre sur",
     "admin.joined.one": "joueur connecté",
@@ -5846,6 +5853,8 @@ STRINGS_FR = {
 }
 
 STRINGS_DE = {
+    "final.pts.one": "{n} Pkt.",
+    "final.pts.other": "{n} Pkt.",
     "admin.finished": "Beendet",
     "admin.join_at": "Mitmachen unter",
     "admin.joined.one": "Spieler beigetreten",
@@ -6116,6 +6125,8 @@ STRINGS_DE = {
 }
 
 STRINGS_PT = {
+    "final.pts.one": "{n} pt",
+    "final.pts.other": "{n} pts",
     "admin.finished": "Terminado",
     "admin.join_at": "Entre em",
     "admin.joined.one": "jogador entrou",
@@ -6386,6 +6397,12 @@ STRINGS_PT = {
 }
 
 STRINGS_AR = {
+    "final.pts.zero": "{n} نقطة",
+    "final.pts.one": "{n} نقطة",
+    "final.pts.two": "{n} نقطة",
+    "final.pts.few": "{n} نقطة",
+    "final.pts.many": "{n} نقطة",
+    "final.pts.other": "{n} نقطة",
     "admin.finished": "انتهى",
     "admin.join_at": "انضموا عبر",
     "admin.joined.few": "لاعبين انضمّوا",
@@ -6918,7 +6935,8 @@ label{display:block;margin:.9em 0 .3em;font-weight:700}
 .wide{width:100%;font-size:1.2rem;padding:.8em}
 .center{text-align:center;align-items:center;justify-content:center}
 .tick{width:4.5rem;height:4.5rem;border-radius:50%;display:grid;place-items:center;font-size:2.6rem;font-weight:900;background:var(--ok);color:#fff}
-.name-big{font-size:2rem;font-weight:900;overflow-wrap:anywhere;margin:0}
+.name-big{font-size:2rem;font-weight:900;overflow-wrap:break-word;hyphens:auto;margin:0}
+.name-big.long{font-size:1.5rem}.name-big.longer{font-size:1.2rem}
 .dots span{display:inline-block;width:.6em;height:.6em;margin:0 .2em;border-radius:50%;background:var(--accent);animation:pulse 1.4s infinite ease-in-out}
 .dots span:nth-child(2){animation-delay:.2s}.dots span:nth-child(3){animation-delay:.4s}
 @keyframes pulse{0%,80%,100%{opacity:.2;transform:scale(.7)}40%{opacity:1;transform:scale(1)}}
@@ -7060,6 +7078,10 @@ const sid = new URLSearchParams(location.search).get("sid");
 // draft: what is being put together (multi letters, an order) before it is sent.
 let socket = null, current = null, mine = null, me = null, draft = [], joinRetry = null;
 
+function showName(name) {   // a long name shrinks rather than breaking mid-word
+  $("lobby-name").textContent = name;
+  $("lobby-name").className = "name-big" + lengthClass(name.split(/\s+/), 10, 15);
+}
 function setWho() { $("who").textContent = me ? me.name + (me.total !== undefined ? " · " + points(me.total) + " pts" : "") : ""; }
 function startSocket() {
   if (socket) socket.stop();
@@ -7093,7 +7115,7 @@ function onMessage(m) {
     if (m.you) me = {name: m.you.name, total: m.you.total_score};
     setWho();
     $("lobby-title").textContent = m.title || "";
-    if (m.state === "lobby") { current = null; $("lobby-name").textContent = me ? me.name : ""; show("lobby"); }
+    if (m.state === "lobby") { current = null; showName(me ? me.name : ""); show("lobby"); }
   } else if (m.type === "question_open") showQuestion(m);
   else if (m.type === "submit_ack") {
     if (current && m.question_idx === current.question_idx) { mine = {idx: m.question_idx, answer: m.answer, acked: true}; lock(); }
@@ -7373,7 +7395,7 @@ async function join() {
   if (!classList) localStorage.setItem("quizbox.name", name);
   $("join-error").textContent = "";
   me = {name: data.name, total: 0}; setWho();
-  $("lobby-name").textContent = data.name;
+  showName(data.name);
   startSocket();
 }
 $("join-form").addEventListener("submit", (event) => { event.preventDefault(); join(); });
@@ -7485,7 +7507,8 @@ h2{font-size:1.2rem;margin:0 0 .4rem;color:var(--muted);text-transform:uppercase
 .final{display:grid;grid-template-columns:minmax(0,1.2fr) minmax(0,1fr);gap:1rem;min-height:0;flex:none}
 .podium{display:flex;gap:.8rem;align-items:flex-end;justify-content:center;height:19rem;border-bottom:4px solid var(--line);margin-bottom:1rem}
 .step{flex:1;max-width:14rem;display:flex;flex-direction:column;align-items:center;justify-content:flex-end;height:100%;min-width:0}
-.step .who{font-size:1.6rem;font-weight:800;text-align:center;overflow-wrap:anywhere;max-width:100%}
+.step .who{font-size:1.6rem;font-weight:800;text-align:center;overflow-wrap:break-word;hyphens:auto;max-width:100%}
+.step .who.long{font-size:1.15rem}.step .who.longer{font-size:.95rem}
 .step .pts{color:var(--muted);font-weight:700;margin-bottom:.3rem}
 .step .block{width:100%;border-radius:14px 14px 0 0;display:grid;place-items:start center;padding-top:.5rem;font-size:2.6rem;font-weight:900;color:#fff}
 .step.p1 .block{height:55%;background:#e0b000;color:#1b1400}.step.p2 .block{height:40%;background:#7d8597}.step.p3 .block{height:28%;background:#a0633a}
@@ -7910,7 +7933,7 @@ function renderFinal(stage) {
   const podium = el("div", "podium");
   for (const place of [2, 1, 3]) {
     const r = leaderboard[place - 1], step = el("div", "step p" + place);
-    if (r) step.append(el("div", "who", r.name), el("div", "pts", points(r.score) + " pts"));
+    if (r) step.append(el("div", "who" + lengthClass(r.name.split(/\s+/), 9, 14), r.name), el("div", "pts", t("final.pts", {n: r.score})));
     step.append(el("div", "block", "#" + (r ? r.rank : place)));
     if (r || place === 1) podium.append(step);
   }

@@ -20,6 +20,11 @@ DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
     python3-pytest python3-hypothesis \
     chromium systemd libreoffice-calc-nogui >/dev/null
 
+echo "== axe-core (the accessibility engine the browser tests run) from the npm registry"
+command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq npm >/dev/null
+npm install --prefix "$HOME/.cache/quizbox-axe" --no-save --silent --no-audit --no-fund axe-core@4
+export QUIZBOX_AXE_JS=${QUIZBOX_AXE_JS:-$HOME/.cache/quizbox-axe/node_modules/axe-core/axe.min.js}
+
 echo "== pass 1: newest PyPI releases"
 venv=${QUIZBOX_TEST_VENV:-.venv-pypi}
 python3 -m venv "$venv"

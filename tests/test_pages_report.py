@@ -496,6 +496,7 @@ def test_the_class_list_line_follows_the_joins(server, devices):
     login(teacher)
     teacher.locator("#manage summary").click()
     expect(teacher.locator("#roster-status")).to_contain_text("3 students, 0 joined")
+    teacher.wait_for_timeout(1500)    # opening the box reloads it: let that finish first
     server.join("00042", "")
     expect(teacher.locator("#players")).to_contain_text("Ann Lee")
     expect(teacher.locator("#roster-status")).to_contain_text("3 students, 1 joined")
