@@ -3,14 +3,33 @@
 
 A teacher runs this on a Raspberry Pi (or any laptop) on the classroom network
 and opens /admin/ on the projector; students scan the QR code, join at / on
-their phones and answer timed multiple-choice questions. Pages, QR code and
-game live in this file; everything that happens is kept in one SQLite file.
+their phones and answer timed questions: choices, several right answers, a
+typed word, a number, an order, with pictures. Pages, QR code and game live in
+this file; everything that happens is kept in one SQLite file.
 
     python3 quizbox.py [serve] [--pool FILE] [--pools DIR] [--db FILE]
                        [--host 0.0.0.0] [--port 8080] [--public-url URL]
     python3 quizbox.py check FILE...
+    python3 quizbox.py import FILE... [--out DIR]
 
 The interface (routes, messages, CSV) is described in README.md.
+
+Sections, in the order data flows (each starts with a "# Name ####" banner):
+
+    Configuration        settings in one block, Config, flags and environment
+    Pools                pool files: question types, pictures, validation
+    Storage              SQLite: schema and migrations, the writer thread
+    The game             every rule, pure: joining, answering, scoring, controls
+    After the bell       class lists, the report (item analysis), spreadsheets
+    Quiz files ...       Kahoot sheets, GIFT and Aiken in; GIFT out
+    Messages             what the sockets are told, built from the game
+    The real-time hub    sockets, heartbeat, fan-out, timer
+      The write path     validate → engine → store → ack → announce
+    HTTP and WebSocket routes
+    Network addresses    the address a phone can reach
+    Pages                string tables per language, the shared kit, and the
+                         phone, projector, report and editor pages
+    Command line         serve, check, import
 """
 
 __version__ = "1.0.0"
@@ -1786,7 +1805,7 @@ def results_csv(game) -> str:
 #
 # Formats at the edge: plain functions from text or rows to rows or bytes.
 
-# -- class lists##############################################################
+# -- class lists
 
 class RosterError(ValueError):
     """A class list the teacher must fix; the message names the line."""
@@ -2398,7 +2417,7 @@ class _Skip(Exception):
     """One question that does not fit quizbox; the message says why."""
 
 
-# Text and pools shared by every format #######################################
+# -- text and pools shared by every format
 
 def _decode(data: bytes, what: str, legacy: bool = False) -> str:
     """Bytes to text: UTF-8 (BOM or not), UTF-16 with a BOM; cp1252 only if `legacy`."""
@@ -2520,7 +2539,7 @@ def _each_question(items):
     return questions, skipped
 
 
-# xlsx ########################################################################
+# -- xlsx
 
 _DTD_RE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL_REF_RE = re.compile(r"([A-Za-z]{1,3})(\d*)$")
@@ -2728,7 +2747,7 @@ def _first_sheet_parts(read) -> tuple[str, str]:
     return sheet, strings
 
 
-# CSV #########################################################################
+# -- CSV
 
 def read_csv_rows(data: bytes) -> list[list[str]]:
     """A spreadsheet saved as CSV: UTF-8 (or cp1252), comma, semicolon or tab."""
@@ -2759,7 +2778,7 @@ def read_csv_rows(data: bytes) -> list[list[str]]:
     return rows
 
 
-# Kahoot spreadsheet ##########################################################
+# -- kahoot spreadsheet
 
 _KAHOOT_COLUMNS = ("question", "answer 1", "answer 2", "answer 3", "answer 4",
                    "time limit", "correct")
@@ -2845,7 +2864,7 @@ def import_kahoot_rows(rows: list[list[str]], title: str | None = None):
     return _pool(_kahoot_title(rows[:header]) or title or DEFAULT_TITLE, questions, skipped)
 
 
-# GIFT ########################################################################
+# -- GIFT
 
 # Each escaped character is swapped for a private-use placeholder while the
 # structure is parsed, then swapped back: "\=" must never read as an answer mark.
@@ -3083,7 +3102,7 @@ def import_gift(text: str, title: str | None = None):
     return _pool(pool_title or title or DEFAULT_TITLE, questions, skipped, pool_fields)
 
 
-# Aiken #######################################################################
+# -- aiken
 
 _AIKEN_OPTION_RE = re.compile(r"([A-Z])\s*[.)]\s+(.*)")
 _AIKEN_ANSWER_RE = re.compile(r"ANSWER\s*:\s*([^\s.)]*)", re.IGNORECASE)
@@ -3135,7 +3154,7 @@ def import_aiken(text: str, title: str | None = None):
     return _pool(title or DEFAULT_TITLE, questions, skipped)
 
 
-# Telling formats apart #######################################################
+# -- telling formats apart
 
 def import_file(filename: str, data: bytes):
     """Any supported file -> (pool, skipped); FormatError names the file and the problem."""
@@ -3174,7 +3193,7 @@ def import_file(filename: str, data: bytes):
         raise FormatError(f"{name}: {exc}") from None
 
 
-# GIFT export #################################################################
+# -- GIFT export
 
 def _gift_escape(text: str) -> str:
     text = text.replace("\\", "\\\\")
