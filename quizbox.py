@@ -115,7 +115,8 @@ TEXT_ACCEPT_MAX = 10
 MEDIA_MAX_BYTES = 2 * 1024 * 1024   # a picture; phones on a busy Wi-Fi fetch it at once
 
 MAX_FRAME_BYTES = 4096          # a student's frame is a few dozen bytes
-MAX_BODY_BYTES = 1024 * 1024    # the largest body is an uploaded pool
+MAX_BODY_BYTES = 1024 * 1024    # a JSON body: an uploaded pool or an imported file
+MEDIA_BODY_BYTES = 3 * 1024 * 1024   # ... but a picture, base64 in JSON, may be 2 MB
 SEND_BACKLOG_LIMIT = 500        # frames queued for one socket before it is dropped
 SEND_TIMEOUT_S = 10.0           # a phone that reads nothing for this long is dropped
 CLOSE_GRACE_S = 2.0             # time a client gets to answer our close frame
@@ -4045,7 +4046,7 @@ class Hub:
         self.conflicts.clear()
         self._enqueue(Item([("wipe_session", sid)], is_step=True), wait=True)
         self._cancel_timer()
-        self._adopt_edited_pool()
+        self.adopt_edited_pool()
         self._close_students(CLOSE_RESET, "the teacher reset the quiz")
         for connection in self.instructors:
             self._send_instructor_snapshot(connection)
@@ -4057,7 +4058,7 @@ class Hub:
             for connection in self.students.pop(student_id, ()):
                 connection.close(code, reason)
 
-    def _adopt_edited_pool(self):
+    def adopt_edited_pool(self):
         """A pool file edited during a quiz takes effect once that quiz is wiped."""
         try:
             pool = read_pool(self.game.pool.source, self.game.sid)
@@ -4067,6 +4068,8 @@ class Hub:
         if pool.session_id == self.game.sid and pool.document != self.game.pool.document:
             self.game = open_game(self.store, pool, self.config)
             log(f"{pool.source}: the edited questions are live now")
+            for connection in self.instructors:
+                self._send_instructor_snapshot(connection)
 
     def set_roster(self, roster):
         """The class list of the live session ([] clears it); stored before it counts."""
@@ -4347,7 +4350,7 @@ def _cookie_header(name, value, max_age, same_site="Lax"):
     return f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite={same_site}"
 
 
-def read_json_body(optional=False):
+def read_json_body(optional=False, limit=MAX_BODY_BYTES):
     """The request's JSON object; only JSON, so a cross-site form cannot post here.
 
     optional: the route takes no body, and an empty one with no Content-Type is {}."""
@@ -4357,12 +4360,12 @@ def read_json_body(optional=False):
         return {}
     if content_type != "application/json":
         raise ApiError(415, "bad_request", "send JSON with Content-Type: application/json")
-    if request.content_length > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", f"the body must be at most {MAX_BODY_BYTES} bytes")
+    if request.content_length > limit:
+        raise ApiError(413, "too_large", f"the body must be at most {limit} bytes")
     # gevent's input has already undone any chunked encoding (bottle would try again).
-    raw = request.environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", f"the body must be at most {MAX_BODY_BYTES} bytes")
+    raw = request.environ["wsgi.input"].read(limit + 1)
+    if len(raw) > limit:
+        raise ApiError(413, "too_large", f"the body must be at most {limit} bytes")
     try:   # strictly UTF-8: json.loads of bytes would turn bad bytes into lone surrogates
         data = loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
@@ -4826,6 +4829,13 @@ def make_app(site: Site) -> bottle.Bottle:
                               media_dir=site.config.pools_dir / "media")
         except PoolInvalid as exc:
             raise pool_problems(exc)
+        if body.get("version") is None and path.exists():
+            raise ApiError(409, "exists", f"A quiz file named {name} is already on this box.")
+        taken = [f for f, other, _ in list_pool_folder(site.config.pools_dir)
+                 if other and f != name and other.session_id == pool.session_id]
+        if taken:   # two files in one session would share its results
+            raise ApiError(409, "session_taken", f"{taken[0]} already uses the session id "
+                                                 f"{pool.session_id!r}: choose another one.")
         if file_version(path) != body.get("version"):   # two laptops must not undo each other
             raise ApiError(409, "changed", f"{name} was changed elsewhere since you opened it. "
                                            "Reload it, or save your version under another name.",
@@ -4835,6 +4845,10 @@ def make_app(site: Site) -> bottle.Bottle:
             raise ApiError(413, "too_large", f"A quiz file may be at most {MAX_POOL_BYTES // 1024} KB.")
         write_atomically(path, text.encode("utf-8"))
         log(f"quiz {name} saved ({len(pool.questions)} questions)")
+        game = hub.game
+        if Path(game.pool.source).resolve() == path.resolve() and game.state == LOBBY \
+                and not game.participants:
+            hub.adopt_edited_pool()   # nobody has played it yet: the edit is live at once
         return _json_response(200, {"ok": True, "file": name, "version": file_version(path),
                                     "title": pool.title, "question_count": len(pool.questions),
                                     "live": pool.session_id == hub.game.sid})
@@ -4864,6 +4878,8 @@ def make_app(site: Site) -> bottle.Bottle:
             text = pool_to_gift(loads(path.read_text(encoding="utf-8-sig")))
         except FileNotFoundError:
             raise ApiError(404, "unknown_pool", f"There is no {name} on this box.")
+        except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError):
+            raise ApiError(400, "invalid_pool", f"{name} is not a quiz file quizbox can export.")
         return bottle.HTTPResponse(body=text.encode("utf-8"), status=200, headers={
             "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store",
             "Content-Disposition": f'attachment; filename="{path.stem}.gift.txt"'})
@@ -4917,7 +4933,7 @@ def make_app(site: Site) -> bottle.Bottle:
     @app.post("/admin/api/media")
     def admin_media_upload():
         site.require_admin()
-        name, data = uploaded_file(read_json_body())
+        name, data = uploaded_file(read_json_body(limit=MEDIA_BODY_BYTES))
         kind = image_type(data)
         if kind is None:
             raise ApiError(400, "not_a_picture", f"{name} is not a PNG, JPEG, GIF or WebP picture.")
@@ -4949,10 +4965,11 @@ def make_app(site: Site) -> bottle.Bottle:
     def media(name):
         """A question's picture, from the live pool's media/ folder: known by its
         bytes, cached for long (its URL changes with its content), never run."""
-        folder = Path(hub.game.pool.source).parent / "media"
-        if not MEDIA_NAME_RE.fullmatch(name) or not (folder / name).is_file():
+        folders = [Path(hub.game.pool.source).parent / "media", site.config.pools_dir / "media"]
+        found = [f / name for f in folders if MEDIA_NAME_RE.fullmatch(name) and (f / name).is_file()]
+        if not found:
             raise ApiError(404, "not_found", "No such picture.")
-        data = (folder / name).read_bytes()[:MEDIA_MAX_BYTES + 1]
+        data = found[0].read_bytes()[:MEDIA_MAX_BYTES + 1]
         kind = image_type(data)
         if kind is None or len(data) > MEDIA_MAX_BYTES:
             raise ApiError(404, "not_found", "No such picture.")
@@ -8342,8 +8359,1471 @@ def report_html(report, language="en") -> str:
 
 
 EDITOR_PAGE = r"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>quizbox · editor</title><style>/*CSS*/</style></head>
-<body><main><h1>Quiz editor</h1></main><script>/*JS*/</script></body></html>
+<html lang="en" dir="ltr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 viewBox=%270 0 24 24%27%3E%3Cpath d=%27M12 2.5 22.5 21h-21z%27 fill=%27%234b2fb8%27/%3E%3C/svg%3E">
+<title>quizbox · quiz editor</title>
+<style>/*CSS*/
+body{font-size:16px}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+label,.label{display:block;font-weight:700;margin:0 0 .3rem}
+textarea,select{font:inherit;padding:.55em .75em;border-radius:10px;border:2px solid var(--line);background:var(--card);color:var(--fg)}
+textarea{width:100%;resize:vertical;min-height:2.8em}
+select{max-width:100%}
+textarea:focus-visible,select:focus-visible,label:focus-within>input[type=file]+span{outline:3px solid var(--accent);outline-offset:2px}
+input[type=checkbox],input[type=radio]{width:1.15em;height:1.15em;margin:0;accent-color:var(--accent);flex:none}
+[aria-invalid=true]{border-color:var(--bad)!important}
+a{color:var(--accent)}
+#login,#missing{max-width:460px;margin:12vh auto;padding:2rem}
+#login h1,#missing h1{font-size:1.8rem;margin:0 0 1rem}
+#login-error{color:var(--bad);min-height:1.4em;font-weight:600}
+#loading{text-align:center;margin-top:20vh}
+/* the frame: a bar, notices, three columns that scroll on their own */
+#editor{display:flex;flex-direction:column;height:100vh;height:100dvh}
+.topbar{display:flex;align-items:center;gap:.5rem .6rem;padding:.45rem 1rem;background:var(--card);border-bottom:1px solid var(--line);flex-wrap:wrap;flex:none}
+.topbar .titlebox{flex:1 1 12rem;min-width:0}
+.topbar h1{font-size:1.2rem;margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.subline{font-size:.85rem;color:var(--muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.topbar .btn,.topbar button{padding:.42em .85em;font-size:.92rem}
+.topbar nav{display:flex;gap:.4rem;flex-wrap:wrap;align-items:center}
+#status{font-weight:700}
+#status.bad{color:var(--bad)}#status.ok{color:var(--ok)}
+#save{font-size:1rem;padding:.45em 1.3em}
+#save kbd{font:inherit;font-size:.7rem;border:1.5px solid currentColor;border-radius:6px;padding:0 .35em;opacity:.8}
+.notices{flex:none;padding:0 1rem;display:flex;flex-direction:column;gap:.5rem;max-height:45vh;overflow:auto}
+.notice{margin-top:.5rem;border-radius:12px;padding:.55rem .9rem;background:var(--card);border-left:6px solid var(--accent);display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.notice.bad{border-left-color:var(--bad)}
+.notice.warn{border-left-color:#d39e00}
+.notice>p{margin:0;flex:1 1 24rem;overflow-wrap:anywhere}
+.notice .row{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
+.notice button,.notice .btn{padding:.35em .9em;font-size:.92rem}
+.notice h2{font-size:1rem;margin:0;flex:1 1 100%}
+.notice.bad h2{color:var(--bad)}
+#problem-list{list-style:none;margin:0;padding:0;flex:1 1 100%;display:flex;flex-direction:column;gap:.1rem;max-height:6.2rem;overflow:auto}
+#problem-list button{background:transparent;color:var(--fg);padding:.15em .3em;font-weight:600;text-align:left;justify-content:flex-start;border-radius:6px}
+#problem-list button:hover{background:var(--soft)}
+#problem-list button::before{content:"⚠";color:var(--bad)}
+#conflict-name{width:16rem;max-width:100%;padding:.35em .6em}
+.workspace{flex:1;min-height:0;display:grid;grid-template-columns:240px minmax(0,1fr) minmax(300px,400px);gap:1rem;padding:.8rem 1rem 1rem}
+.workspace>*{min-height:0;overflow:auto}
+/* the list of questions */
+#outline{padding:.7rem;display:flex;flex-direction:column;gap:.3rem}
+.col-h{font-size:.8rem;text-transform:uppercase;letter-spacing:.07em;color:var(--muted);margin:.2rem .2rem .1rem}
+.item{width:100%;justify-content:flex-start;text-align:left;background:transparent;color:var(--fg);border:2px solid transparent;border-radius:10px;padding:.35em .45em;font-weight:600;gap:.45em;align-items:flex-start}
+.item:hover{background:var(--soft)}
+.item.current{background:var(--soft);border-color:var(--accent)}
+.item .num{font-weight:900;min-width:1.4em;text-align:right;font-variant-numeric:tabular-nums}
+.item .what{flex:1;min-width:0;display:flex;flex-direction:column}
+.item .ptext{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-weight:600}
+.item .ptext.empty{color:var(--muted);font-style:italic}
+.item .kind{font-size:.75rem;color:var(--muted);font-weight:600}
+.pcount{background:var(--bad);color:#fff;border-radius:999px;padding:0 .45em;font-size:.78rem;font-weight:800;flex:none;align-self:center}
+@media (prefers-color-scheme:dark){.pcount{color:#1a0006}}
+#qlist{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:.1rem}
+#qlist li.drop-before{box-shadow:0 -3px 0 var(--accent)}
+#qlist li.drop-after{box-shadow:0 3px 0 var(--accent)}
+#qlist li.dragging{opacity:.4}
+#add-toggle{width:100%;margin-top:.4rem}
+#add-menu{display:flex;flex-direction:column;gap:.3rem;margin-top:.3rem}
+#add-menu button{flex-direction:column;align-items:flex-start;text-align:left;background:var(--soft);color:var(--fg);padding:.4em .6em;font-size:.92rem;border-radius:10px;gap:0}
+#add-menu button:hover{outline:2px solid var(--accent)}
+#add-menu small{font-weight:400;color:var(--muted);font-size:.8rem}
+.empty-note{color:var(--muted);font-size:.9rem;margin:.3rem .2rem}
+/* the form */
+#form{padding:1rem 1.2rem}
+.form-head{display:flex;justify-content:space-between;align-items:center;gap:.6rem;flex-wrap:wrap;margin-bottom:.8rem}
+.form-head h2{margin:0;font-size:1.35rem}
+.tools{display:flex;gap:.35rem;flex-wrap:wrap}
+.tool,.icon{background:transparent;color:var(--fg);border:2px solid var(--line);padding:.3em .7em;font-size:.88rem;border-radius:10px}
+.tool:hover,.icon:hover{border-color:var(--accent)}
+button.tool.danger,button.icon.danger{background:transparent;color:var(--fg)}
+button.tool.danger:hover,button.icon.danger:hover{border-color:var(--bad);color:var(--bad)}
+.field{margin:0 0 1.05rem}
+fieldset.field{border:2px solid var(--line);border-radius:12px;padding:.5rem .8rem .7rem;min-width:0}
+legend{font-weight:700;padding:0 .3rem}
+.hint{font-size:.88rem;color:var(--muted);margin:.3rem 0 0}
+.hint.warn{color:var(--fg);background:#fff3c4;border-radius:8px;padding:.3em .6em}
+.extra-note{margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
+.extra-note .tool{padding:.15em .6em}
+@media (prefers-color-scheme:dark){.hint.warn{background:#3b3000}}
+.pmsg{color:var(--bad);font-weight:700;margin:.3rem 0 0;font-size:.92rem;overflow-wrap:anywhere}
+.pmsg::before{content:"⚠ "}
+.inline{display:flex;gap:.5rem;align-items:flex-start;font-weight:600;margin:.35rem 0}
+.inline input{margin-top:.2em}
+.inline span small{display:block;font-weight:400;color:var(--muted);font-size:.85rem}
+.crow{display:flex;gap:.45rem;align-items:center;margin:.45rem 0 0;flex-wrap:wrap}
+.plain{background:var(--soft);color:var(--fg)}
+.crow .key{display:inline-flex;align-items:center;gap:.3em;border-radius:8px;padding:.4em .55em;font-weight:900;flex:none;min-width:3.1em}
+.crow input[type=text]{flex:1 1 12rem;width:auto;min-width:0;padding:.42em .65em}
+#form input,#form textarea,#form select{padding:.42em .65em}
+.crow .pmsg{flex:1 1 100%;margin-left:3.6em}
+.right-toggle{display:inline-flex;align-items:center;gap:.4em;margin:0;padding:.42em .65em;border:2px solid var(--line);border-radius:10px;cursor:pointer;white-space:nowrap;font-weight:700;font-size:.92rem}
+.right-toggle.on{border-color:var(--ok);color:var(--ok)}
+.right-toggle input{accent-color:var(--ok)}
+.right-toggle:focus-within{outline:3px solid var(--accent);outline-offset:2px}
+.add-row{margin-top:.55rem}
+.numgrid{display:grid;grid-template-columns:repeat(auto-fit,minmax(8.5rem,1fr));gap:.2rem .8rem}
+.numgrid .field{margin-bottom:.4rem}
+.small-input{max-width:12rem}
+.picture{display:flex;gap:.8rem;align-items:center;flex-wrap:wrap}
+.thumb{width:132px;height:88px;object-fit:contain;background:var(--soft);border-radius:8px;display:block;flex:none}
+.nothumb{width:132px;height:88px;border:2px dashed var(--line);border-radius:8px;display:grid;place-items:center;color:var(--muted);font-size:.85rem;text-align:center;flex:none}
+.picture .tools{flex:1}
+.upload{display:inline-flex;cursor:pointer;margin:0;font-weight:700}
+.upload:focus-within{outline:3px solid var(--accent);outline-offset:2px;border-radius:10px}
+.upload input{position:absolute;width:1px;height:1px;opacity:0}
+.scoring label{font-weight:600}
+#delete-quiz{margin-top:.4rem}
+.import-box{border:2px dashed var(--line);border-radius:12px;margin:0 0 1.2rem;padding:.6rem .8rem}
+.import-box h3,.danger-zone h3{font-size:1rem;margin:0 0 .3rem}
+.import-row{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
+.import-row input{flex:1 1 14rem;width:auto;padding:.35em}
+.danger-zone{border-top:2px solid var(--line);margin-top:1.2rem;padding-top:.8rem}
+/* the preview: the real pages' look, drawn at their size and scaled down */
+#preview{padding:0 .1rem}
+#preview h3{font-size:.85rem;color:var(--muted);margin:.6rem 0 .3rem;font-weight:700}
+.pv-phone{width:180px;border:7px solid #23252c;border-radius:24px;overflow:hidden;position:relative;background:var(--bg);margin:0 auto;box-shadow:0 2px 8px rgba(0,0,0,.25)}
+.pv-proj{width:100%;border:5px solid #23252c;border-radius:8px;overflow:hidden;position:relative;background:var(--bg);box-shadow:0 2px 8px rgba(0,0,0,.25)}
+.pv-screen{position:absolute;left:0;top:0;transform-origin:0 0;background:var(--bg);color:var(--fg);font-size:18px;pointer-events:none;overflow:hidden}
+.pv-phone .pv-screen{width:360px;height:640px}
+.pv-proj .pv-screen{width:1280px;height:720px;font-size:20px}
+.pv-note{font-size:.85rem;color:var(--muted);margin:.3rem 0 0;text-align:center}
+.pv-empty{display:grid;place-items:center;height:100%;color:var(--muted);font-size:2rem;padding:2rem;text-align:center}
+.pv-proj .pv-empty{font-size:3.2rem}
+.ph{display:flex;flex-direction:column;height:100%}
+.ph-bar{display:flex;justify-content:space-between;gap:1rem;padding:.55rem 1rem;font-size:.95rem;background:var(--card);border-bottom:1px solid var(--line);font-weight:700}
+.ph-bar b{font-weight:900}
+.ph-main{padding:1rem;display:flex;flex-direction:column;gap:1rem;flex:1;min-height:0}
+.ph-head{display:flex;align-items:center;justify-content:space-between;gap:1rem}
+.ph-num{font-weight:700;color:var(--muted)}
+.ph-timer{width:3.6rem;height:3.6rem;font-size:1.4rem;flex:none}
+.ph-img{display:block;max-width:100%;max-height:166px;object-fit:contain;margin:0 auto;border-radius:12px;background:var(--card)}
+.ph-prompt{font-size:1.35rem;font-weight:800;margin:0;overflow-wrap:break-word}
+.ph-prompt.long{font-size:1.2rem}.ph-prompt.longer{font-size:1.05rem}
+.placeholder{color:var(--muted);font-style:italic;font-weight:600}
+.ph-answers{display:grid;grid-template-columns:1fr;gap:.7rem;flex:1;grid-auto-rows:minmax(4.2rem,1fr);max-height:30rem}
+.ph-answers.withimage{grid-auto-rows:minmax(3.2rem,1fr);flex:0 1 auto}
+.ph-answer{display:flex;align-items:center;gap:.6em;padding:.7em 1em;border-radius:16px;font-size:1.2rem;font-weight:700;box-shadow:0 4px 0 rgba(0,0,0,.25);overflow-wrap:break-word;min-width:0}
+.ph-answers.long .ph-answer{font-size:1.05rem}.ph-answers.longer .ph-answer{font-size:.95rem;padding:.5em .9em}
+.ph-answer .shape{width:1.6em;height:1.6em}
+.ph-answer .letter{font-size:1.3rem}
+.ph-answer .text{flex:1;min-width:0}
+.ph-typed{display:flex;flex-direction:column;gap:.6rem}
+.ph-input{font-size:1.4rem;padding:.7em;border-radius:10px;border:2px solid var(--line);background:var(--card);color:var(--muted)}
+.ph-send{font-weight:700;border-radius:12px;padding:.8em;background:var(--accent);color:var(--on-accent);text-align:center;font-size:1.2rem;opacity:.5}
+.ph-hint{font-size:.9rem;color:var(--muted);margin:0}
+.ph-big{font-size:3.2rem;font-weight:900;text-align:center;margin:0;font-variant-numeric:tabular-nums;line-height:1.1}
+.ph-range{height:2.6rem;display:flex;align-items:center}
+.ph-range div{height:8px;border-radius:4px;background:var(--soft);flex:1;position:relative}
+.ph-range span{position:absolute;top:50%;width:22px;height:22px;border-radius:50%;background:var(--accent);transform:translate(-50%,-50%)}
+.ph-ends{display:flex;justify-content:space-between;font-weight:700;color:var(--muted)}
+.ph-status{font-weight:700;text-align:center;margin:0}
+.pj{display:grid;grid-template-columns:345px minmax(0,1fr);gap:1rem;padding:1rem;height:100%}
+.pj-aside{background:var(--card);border-radius:16px;padding:1.2rem;display:flex;flex-direction:column;gap:.4rem}
+.pj-qr{width:215px;height:215px;margin:0 auto;border-radius:12px;background:repeating-conic-gradient(#1b1b1b 0 25%,#fff 0 50%) 0 0/43px 43px;border:10px solid #fff}
+.pj-join{font-size:.85rem;font-weight:700;text-transform:uppercase;letter-spacing:.08em;color:var(--muted)}
+.pj-url{font-size:1.6rem;font-weight:900}
+.pj-main{display:flex;flex-direction:column;gap:.8rem;min-width:0;min-height:0}
+.pj-eyebrow{font-size:.9rem;font-weight:700;color:var(--muted);text-transform:uppercase;letter-spacing:.08em}
+.pj-title{margin:0;font-size:1.6rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-weight:800}
+.pj-prompt{font-size:2.1rem;font-weight:800;margin:0;line-height:1.2;overflow-wrap:anywhere}
+.pj-prompt.long{font-size:1.7rem}.pj-prompt.longer{font-size:1.35rem}
+.pj-hint{color:var(--muted);margin:0}
+.pj-mid{display:grid;grid-template-columns:auto minmax(0,1fr);gap:1.5rem;align-items:center;background:var(--card);border-radius:16px;padding:1.2rem}
+.pj-timer{width:7rem;height:7rem;font-size:3rem}
+.pj-answered{font-size:1.6rem;font-weight:800}
+.pj-progress{height:14px;border-radius:7px;background:var(--soft);margin-top:.3rem}
+.pj-layout{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;flex:1 1 auto;min-height:0}
+.pj-layout.withimage{grid-template-columns:minmax(0,1.1fr) minmax(0,1fr)}
+.pj-img{width:100%;height:100%;max-height:22rem;object-fit:contain;border-radius:14px;background:var(--card);display:block;min-height:0}
+.pj-choices{display:grid;grid-template-columns:1fr 1fr;gap:.7rem;grid-auto-rows:minmax(3.6rem,1fr);max-height:17rem;font-size:1.65rem}
+.pj-choices.long{font-size:1.35rem}.pj-choices.longer{font-size:1.1rem}
+.pj-layout.withimage .pj-choices{grid-template-columns:1fr}
+.pj-choice{display:flex;align-items:center;gap:.6rem;border-radius:14px;padding:.5em .9em;font-weight:700;overflow-wrap:break-word;line-height:1.2;min-width:0}
+.pj-choice .shape{width:1.3em;height:1.3em}
+.pj-choice .text{flex:1;min-width:0}
+.pj-note{font-size:1.6rem;font-weight:800;text-align:center;padding:1.2rem;background:var(--card);border-radius:16px}
+/* dialogs and the toast */
+dialog{border:0;border-radius:16px;padding:1.4rem;max-width:36rem;width:calc(100% - 2rem);background:var(--card);color:var(--fg);box-shadow:0 10px 40px rgba(0,0,0,.4)}
+dialog::backdrop{background:rgba(0,0,0,.55)}
+dialog h2{margin:0 0 .8rem;font-size:1.3rem}
+dialog p{margin:0 0 1rem;overflow-wrap:anywhere}
+dialog .row{display:flex;gap:.6rem;justify-content:flex-end;flex-wrap:wrap}
+button.danger{background:var(--bad);color:#fff}
+@media (prefers-color-scheme:dark){button.danger{color:#1a0006}}
+#gallery{max-width:52rem}
+.gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:.6rem;max-height:55vh;overflow:auto;margin:0 0 1rem;padding:.2rem}
+.gallery button{flex-direction:column;background:var(--soft);color:var(--fg);padding:.45rem;font-weight:600;font-size:.8rem;gap:.3rem;border:2px solid transparent;overflow-wrap:anywhere}
+.gallery button:hover,.gallery button.current{border-color:var(--accent)}
+.gallery img{width:100%;height:92px;object-fit:contain;display:block}
+.toast{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);background:var(--fg);color:var(--bg);padding:.6em .9em .6em 1.2em;border-radius:12px;font-weight:700;z-index:30;max-width:90vw;display:flex;gap:.8rem;align-items:center}
+.toast button{padding:.3em .9em;font-size:.92rem;background:var(--bg);color:var(--fg)}
+/* narrower windows: the preview goes below, then everything in one column */
+@media (max-width:1180px){
+  #editor{height:auto;min-height:100vh}
+  .workspace{grid-template-columns:220px minmax(0,1fr);align-items:start}
+  .workspace>*{overflow:visible}
+  #outline{position:sticky;top:.5rem;max-height:calc(100vh - 1rem);overflow:auto}
+  #preview{grid-column:2;display:grid;grid-template-columns:190px minmax(0,1fr);gap:0 1rem;align-items:start}
+  #preview .col-h{grid-column:1/-1}
+}
+@media (max-width:760px){
+  .workspace{grid-template-columns:minmax(0,1fr);padding:.6rem}
+  #outline{position:static;max-height:none}
+  #preview{grid-column:auto;display:block}
+  .topbar nav{width:100%}
+}
+</style></head><body>
+<section id="loading" data-screen><p class="muted">Loading…</p></section>
+<section id="login" data-screen class="card hidden">
+  <h1>quizbox · quiz editor</h1>
+  <form id="login-form">
+    <label for="password">Admin password</label>
+    <input id="password" type="password" autocomplete="current-password" required>
+    <p id="login-error" role="alert"></p>
+    <button type="submit">Log in</button></form>
+</section>
+<section id="missing" data-screen class="card hidden">
+  <h1>Cannot open this quiz</h1>
+  <p id="missing-text" role="alert"></p>
+  <p><a class="btn" href="/admin/">Back to the teacher's page</a></p>
+</section>
+<div id="editor" data-screen class="hidden">
+  <header class="topbar">
+    <a class="btn quiet" href="/admin/" id="back">← Teacher's page</a>
+    <div class="titlebox"><h1 id="heading">Quiz editor</h1>
+      <div class="subline"><span id="file-line"></span> · <span id="status" role="status" aria-live="polite"></span></div></div>
+    <nav aria-label="This quiz">
+      <a class="btn quiet hidden" id="download" download>Download</a>
+      <a class="btn quiet hidden" id="gift" download>Export for Moodle</a>
+      <a class="btn quiet hidden" id="duplicate">Duplicate</a>
+      <button type="button" id="save" aria-keyshortcuts="Control+S">Save <kbd>Ctrl S</kbd></button>
+    </nav>
+  </header>
+  <div class="notices" id="notices">
+    <div id="draft-offer" class="notice warn hidden" role="alert">
+      <p id="draft-text"></p>
+      <div class="row"><button type="button" id="draft-restore">Restore</button><button type="button" class="quiet" id="draft-discard">Discard</button></div></div>
+    <div id="played-note" class="notice warn hidden" role="note"><p id="played-text"></p></div>
+    <div id="conflict" class="notice bad hidden" role="alert">
+      <p id="conflict-text"></p>
+      <div class="row">
+        <button type="button" class="quiet" id="conflict-reload">Open their version (your changes are lost)</button>
+        <label class="sr-only" for="conflict-name">File name for your copy</label>
+        <input id="conflict-name" autocomplete="off" spellcheck="false">
+        <button type="button" id="conflict-copy">Save yours as a copy</button>
+      </div>
+      <p id="conflict-error" class="pmsg hidden" role="alert"></p></div>
+    <div id="save-error" class="notice bad hidden" role="alert"><p id="save-error-text"></p></div>
+    <div id="problems" class="notice warn hidden" role="region" aria-labelledby="problems-title">
+      <h2 id="problems-title"></h2><ul id="problem-list"></ul></div>
+  </div>
+  <div class="workspace" id="workspace">
+    <nav id="outline" class="card" aria-labelledby="outline-h">
+      <h2 class="col-h" id="outline-h">This quiz</h2>
+      <button type="button" class="item" id="settings-item"><span class="num" aria-hidden="true">⚙</span><span class="what"><span class="ptext">Quiz settings</span><span class="kind">title, language, scoring, time</span></span></button>
+      <h2 class="col-h">Questions</h2>
+      <ol id="qlist" aria-label="Questions" aria-describedby="qlist-keys"></ol>
+      <p class="sr-only" id="qlist-keys">Up and down arrows: another question. Alt with an arrow: move this question.</p>
+      <p class="empty-note hidden" id="no-questions">No questions yet.</p>
+      <div data-path="questions"></div>
+      <button type="button" id="add-toggle" aria-expanded="false" aria-controls="add-menu">+ Add a question</button>
+      <div id="add-menu" class="hidden" role="group" aria-label="Kind of question to add"></div>
+    </nav>
+    <section id="form" class="card" aria-labelledby="settings-h">
+      <div id="settings-form">
+        <div class="form-head"><h2 id="settings-h">Quiz settings</h2></div>
+        <section class="import-box hidden" id="import-box" aria-labelledby="import-h">
+          <h3 id="import-h">Start from a file made elsewhere?</h3>
+          <p class="hint" id="import-hint">A Kahoot spreadsheet (.xlsx or .csv), Moodle questions (GIFT, .gift or .txt) or Aiken (.txt). It becomes a new quiz on this box; nothing is replaced.</p>
+          <div class="import-row"><label class="sr-only" for="import-file">File to import</label>
+            <input type="file" id="import-file" accept=".xlsx,.csv,.gift,.txt" aria-describedby="import-hint">
+            <button type="button" class="quiet" id="import-button">Import</button></div>
+          <div id="import-result" role="status"></div></section>
+        <div data-path=""></div>
+        <div class="hint warn extra-note hidden" id="extra-pool"><span id="extra-pool-text"></span><button type="button" class="tool" id="extra-pool-remove">Remove them</button></div>
+        <div class="field" data-path="title"><label for="title">Title</label>
+          <input id="title" dir="auto" autocomplete="off" aria-describedby="file-hint" data-desc="file-hint">
+          <p class="hint" id="file-hint"></p></div>
+        <div class="field" data-path="language"><label for="language">Language</label>
+          <select id="language" aria-describedby="language-hint" data-desc="language-hint"></select>
+          <p class="hint" id="language-hint">The phones and the projector show their buttons and messages in this language.</p></div>
+        <fieldset class="field scoring" data-path="score_fn"><legend>Scoring</legend>
+          <label class="inline"><input type="radio" name="score_fn" value="speed" id="score-speed"><span>Faster is better <small>A right answer earns 500 to 1000 points: more the sooner it comes.</small></span></label>
+          <label class="inline"><input type="radio" name="score_fn" value="flat" id="score-flat"><span>Same points for every right answer <small>1000 points, however long it took.</small></span></label></fieldset>
+        <div class="field" data-path="streak_bonus">
+          <label class="inline"><input type="checkbox" id="streak"><span>Streak bonus <small>Right answers in a row earn extra: 100 more for each one in the streak, up to 500. A wrong or missed answer ends it.</small></span></label></div>
+        <div class="field" data-path="time_limit_default"><label for="default-time">Time per question (seconds)</label>
+          <input id="default-time" class="small-input" type="number" min="5" max="600" step="1" inputmode="numeric" aria-describedby="default-time-hint" data-desc="default-time-hint">
+          <p class="hint" id="default-time-hint">5 to 600. Each question can have its own time instead.</p></div>
+        <div data-path="session_id"></div>
+        <section class="danger-zone hidden" id="danger-zone" aria-labelledby="danger-h">
+          <h3 id="danger-h">Delete this quiz</h3>
+          <p class="hint">The file is moved to the box's “.deleted” folder, not destroyed. Results already played stay.</p>
+          <button type="button" class="tool danger" id="delete-quiz">Delete this quiz…</button></section>
+      </div>
+      <div id="question-form" class="hidden"></div>
+    </section>
+    <section id="preview" aria-labelledby="preview-h">
+      <h2 class="col-h" id="preview-h">Preview</h2>
+      <div><h3 id="pv-phone-h">On a phone</h3>
+        <div class="pv-phone" id="pv-phone-box" role="img" aria-labelledby="pv-phone-h"><div class="pv-screen" id="pv-phone"></div></div>
+        <p class="pv-note hidden" id="pv-order-note">The class sees these in a shuffled order.</p></div>
+      <div><h3 id="pv-proj-h">On the projector</h3>
+        <div class="pv-proj" id="pv-proj-box" role="img" aria-labelledby="pv-proj-h"><div class="pv-screen" id="pv-projector"></div></div></div>
+    </section>
+  </div>
+</div>
+<dialog id="gallery" aria-labelledby="gallery-h"><form method="dialog">
+  <h2 id="gallery-h">Pictures on this box</h2>
+  <p id="gallery-status" class="muted" role="status"></p>
+  <div class="gallery" id="gallery-grid"></div>
+  <div class="row"><button class="quiet" value="cancel" id="gallery-cancel">Cancel</button></div></form></dialog>
+<dialog id="ask" aria-labelledby="ask-text"><form method="dialog"><p id="ask-text"></p>
+  <div class="row"><button class="quiet" value="cancel" id="ask-cancel">Cancel</button><button class="danger" value="ok" id="ask-ok"></button></div></form></dialog>
+<div id="toast" class="toast hidden" role="status" aria-live="polite"><span id="toast-text"></span><button type="button" id="toast-action" class="hidden"></button></div>
+<script>/*JS*/
+// The quiz editor. The form keeps a model of the quiz; questionDoc() and
+// poolDoc() turn it into the contract's pool document, which is what is
+// checked (by the server, 400 ms after typing stops), kept as a draft in
+// localStorage on every change, and saved. Fields of the file that the editor
+// does not know are kept as they were.
+const query = new URLSearchParams(location.search);
+const OPEN_FILE = query.get("file"), COPY_OF = query.get("copy");
+const TYPES = [
+  ["choice", "Single answer", "One right answer (tick more than one if any of them should count)."],
+  ["multi", "Several right answers", "Students tick every right answer."],
+  ["text", "Typed answer", "Students type a word or a short answer."],
+  ["number", "Number", "Students pick a number on a slider."],
+  ["order", "Put in order", "Students tap the items in the right order."],
+  ["poll", "Poll", "No right answer, nobody scores: just ask the class."],
+];
+const TYPE_NAME = Object.fromEntries(TYPES.map(([key, name]) => [key, name]));
+const LANGUAGES = [["en", "English"], ["es", "Español (Spanish)"], ["fr", "Français (French)"],
+                   ["de", "Deutsch (German)"], ["pt", "Português (Portuguese)"], ["ar", "العربية (Arabic)"]];
+const ALL_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";   // a file may have more choices than the four it may play
+const DEFAULT_LIMIT = 20, MAX_CHOICES = 4, MAX_ACCEPT = 10, ANSWER_MAX = 40;
+const PICTURE_MAX = 2 * 1024 * 1024, SHRINK_ABOVE = 700 * 1024, SHRINK_TO = 1600;
+// What the server takes in each kind of question (the rest is kept untouched).
+const COMMON_FIELDS = ["type", "prompt", "explanation", "time_limit", "image"];
+const FIELDS = {choice: ["choices", "correct"], multi: ["choices", "correct"], text: ["accept"],
+                number: ["min", "max", "correct", "step", "tolerance"], order: ["choices"]};
+const NUMBER_FIELDS = [["min", "Smallest answer", "0"], ["max", "Largest answer", "10"], ["correct", "Right answer", ""],
+                       ["step", "Step", "1"], ["tolerance", "Tolerance (±)", "0"]];
+const POOL_KEYS = ["title", "language", "time_limit_default", "score_fn", "streak_bonus"];
+const POOL_DEFAULTS = {language: "en", time_limit_default: DEFAULT_LIMIT, score_fn: "speed", streak_bonus: false};
+
+let Q = {file: null, version: null, copyOf: null, base: {}, settings: {}, questions: [], selected: -1,
+         freshPool: false, touchedPool: {}};
+let savedJson = null;        // the document as last loaded or saved: changes are measured against it
+let problems = [], checkTimer = null, checkDue = 0, checkSeq = 0, checkFailed = false;
+let saving = false, saveNote = null, saveRefused = false, pendingDraft = null;
+let deleted = null, loaded = false, afterLogin = null;
+
+// Small helpers ---------------------------------------------------------------
+function text(v) {
+  if (typeof v === "string") return v;
+  if (v === undefined || v === null) return "";
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+function numText(v) { return v === undefined || v === null ? "" : typeof v === "number" ? String(v) : text(v); }
+function toNumber(t) {   // a number where it is one; the text otherwise, for the server to name
+  const s = String(t).trim(), n = Number(s);
+  return s !== "" && Number.isFinite(n) ? n : s;
+}
+function clone(v) { return JSON.parse(JSON.stringify(v)); }
+function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+function when(ms) { return new Date(ms).toLocaleString([], {dateStyle: "medium", timeStyle: "short"}); }
+function button(label, cls, onclick, aria) {
+  const b = el("button", cls || "", label); b.type = "button";
+  if (onclick) b.addEventListener("click", onclick);
+  if (aria) b.setAttribute("aria-label", aria);
+  return b;
+}
+function keyTile(i, cls) {   // the coloured letter with its shape, as the phones show it
+  const key = el("span", (cls || "key") + (i < 4 ? " choice-" + i : " plain"));
+  if (i < 4) key.append(shape(i));
+  key.append(el("span", "letter", ALL_LETTERS[i] || "?"));
+  return key;
+}
+function tile(cls, k, value) {   // an answer as the phone or the projector shows it
+  const node = el("div", cls + (k < 4 ? " choice-" + k : " plain")), words = el("span", "text", value);
+  words.dir = "auto";
+  if (k < 4) node.append(shape(k));
+  node.append(el("span", "letter", ALL_LETTERS[k] || "?"), words);
+  return node;
+}
+function toast(message, actionLabel, action) {
+  const node = $("toast"), act = $("toast-action");
+  $("toast-text").textContent = message;
+  act.classList.toggle("hidden", !actionLabel);
+  act.textContent = actionLabel || "";
+  act.onclick = action ? () => { node.classList.add("hidden"); action(); } : null;
+  node.classList.remove("hidden");
+  clearTimeout(node._timer); node._timer = setTimeout(() => node.classList.add("hidden"), actionLabel ? 12000 : 6000);
+}
+function ask(message, okLabel) {   // a confirmation in the page, never window.confirm()
+  return new Promise((resolve) => {
+    const dialog = $("ask");
+    $("ask-text").textContent = message; $("ask-ok").textContent = okLabel;
+    dialog.returnValue = "";
+    dialog.onclose = () => resolve(dialog.returnValue === "ok");
+    dialog.showModal();
+    $("ask-cancel").focus();
+  });
+}
+
+// The model: a question as the form holds it, and back to the pool format -----
+function questionModel(raw) {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) raw = {};
+  const kind = "type" in raw ? raw.type : "choice";
+  const m = {ui: kind, typed: "type" in raw, prompt: text(raw.prompt), explanation: text(raw.explanation),
+             time_limit: numText(raw.time_limit), image: typeof raw.image === "string" && raw.image ? raw.image : null,
+             choices: [], marks: [], accept: [], num: {min: "", max: "", correct: "", step: "", tolerance: ""},
+             extra: {}, fresh: false, touched: {}};
+  if (!FIELDS[kind]) { m.ui = "unknown"; m.raw = raw; return m; }   // a kind this page does not know: kept as it is
+  for (const key of Object.keys(raw))
+    if (!COMMON_FIELDS.includes(key) && !FIELDS[kind].includes(key)) m.extra[key] = raw[key];
+  if (FIELDS[kind].includes("choices")) {
+    m.choices = Array.isArray(raw.choices) ? raw.choices.map(text) : ["", ""];
+    const right = kind === "order" || raw.correct === null || raw.correct === undefined ? [] : [].concat(raw.correct);
+    // A right letter past the choices ("E" of four) gets its empty row, ticked: seen, and fixable.
+    const last = Math.max(-1, ...right.map((letter) => ALL_LETTERS.indexOf(letter)));
+    while (m.choices.length <= last) m.choices.push("");
+    m.marks = m.choices.map((_, i) => right.includes(ALL_LETTERS[i]));
+    if (kind === "choice" && raw.correct === null) m.ui = "poll";
+  }
+  if (kind === "text") m.accept = Array.isArray(raw.accept) ? raw.accept.map(text) : [""];
+  if (kind === "number") for (const key of Object.keys(m.num)) m.num[key] = numText(raw[key]);
+  return m;
+}
+function newQuestion(ui) {
+  const m = questionModel({});
+  m.ui = ui; m.fresh = true;
+  m.choices = ["", "", "", ""]; m.marks = [false, false, false, false];
+  if (ui === "text") m.accept = [""];
+  if (ui === "number") { m.num.min = "0"; m.num.max = "10"; }
+  return m;
+}
+function rightLetters(m) { return m.choices.map((_, i) => m.marks[i] ? ALL_LETTERS[i] : null).filter(Boolean); }
+function kindOf(m) { return m.ui === "poll" ? "choice" : m.ui; }
+function questionDoc(m) {
+  if (m.ui === "unknown") return clone(m.raw);
+  const kind = kindOf(m), q = {};
+  if (kind !== "choice" || m.typed) q.type = kind;
+  q.prompt = m.prompt;
+  if (m.image) q.image = m.image;
+  if (FIELDS[kind].includes("choices")) q.choices = m.choices.slice();
+  if (kind === "choice") {
+    const letters = m.ui === "poll" ? [] : rightLetters(m);
+    q.correct = !letters.length ? null : letters.length === 1 ? letters[0] : letters;
+  } else if (kind === "multi") q.correct = rightLetters(m);
+  else if (kind === "text") q.accept = m.accept.slice();
+  else if (kind === "number") {
+    for (const key of ["min", "max", "correct", "step", "tolerance"])
+      if (m.num[key].trim() !== "") q[key] = toNumber(m.num[key]);
+  }
+  if (m.explanation.trim()) q.explanation = m.explanation;
+  if (m.time_limit.trim() !== "") q.time_limit = toNumber(m.time_limit);
+  for (const [key, value] of Object.entries(m.extra)) if (!(key in q)) q[key] = value;
+  return q;
+}
+function settingsOf(base) {
+  return {title: text(base.title), language: typeof base.language === "string" ? base.language : "en",
+          time: "time_limit_default" in base ? numText(base.time_limit_default) : String(DEFAULT_LIMIT),
+          score_fn: base.score_fn === "flat" ? "flat" : "speed", streak: base.streak_bonus === true};
+}
+function poolDoc() {
+  const s = Q.settings;
+  const values = {title: s.title, language: s.language, score_fn: s.score_fn, streak_bonus: s.streak,
+                  time_limit_default: s.time.trim() === "" ? undefined : toNumber(s.time)};
+  const wanted = (key) => values[key] !== undefined &&
+    (key === "title" || key in Q.base || values[key] !== POOL_DEFAULTS[key]);
+  const out = {};
+  for (const key of Object.keys(Q.base)) {   // the file's own order, its other fields untouched
+    if (key === "questions") out.questions = null;
+    else if (POOL_KEYS.includes(key)) { if (wanted(key)) out[key] = values[key]; }
+    else out[key] = Q.base[key];
+  }
+  for (const key of POOL_KEYS) if (!(key in out) && wanted(key)) out[key] = values[key];
+  out.questions = Q.questions.map(questionDoc);
+  return out;
+}
+function load(doc, file, version) {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) doc = {};
+  Q.base = clone(doc);
+  if ("questions" in Q.base) Q.base.questions = null;   // only its place is kept: the model has them
+  const raw = Array.isArray(doc.questions) ? doc.questions : [];
+  Q.settings = settingsOf(doc);
+  Q.questions = raw.map(questionModel);
+  Q.file = file; Q.version = version;
+  Q.touchedPool = {}; Q.freshPool = !file;
+  savedJson = JSON.stringify(poolDoc());   // changes are measured against this
+}
+function modelState() { return {base: Q.base, settings: Q.settings, questions: Q.questions}; }
+function docOf(model) {   // the pool document a kept model stands for
+  const keep = modelState();
+  Object.assign(Q, model);
+  const json = JSON.stringify(poolDoc());
+  Object.assign(Q, keep);
+  return json;
+}
+
+// Drafts: the working copy in localStorage, on every change ------------------
+function draftKey() { return "quizbox.draft." + (Q.file || (Q.copyOf ? "copy-of-" + Q.copyOf : "new")); }
+function isDirty() { return JSON.stringify(poolDoc()) !== savedJson; }
+function writeDraft() {
+  if (pendingDraft) return;   // the teacher has not chosen yet: the old draft stays
+  try {
+    if (isDirty()) localStorage.setItem(draftKey(), JSON.stringify({saved_at: Date.now(), file: Q.file,
+      base_version: Q.version, model: modelState()}));
+    else localStorage.removeItem(draftKey());
+  } catch (e) { /* storage full or switched off: the page still works */ }
+}
+function readDraft() {
+  try { const d = JSON.parse(localStorage.getItem(draftKey())); return d && d.model ? d : null; }
+  catch (e) { return null; }
+}
+function dropDraft(key) { try { localStorage.removeItem(key || draftKey()); } catch (e) { /* nothing kept */ } }
+function offerDraft() {
+  const draft = readDraft();
+  if (!draft) return;
+  if (docOf(draft.model) === JSON.stringify(poolDoc())) { dropDraft(); return; }   // nothing it would change
+  pendingDraft = draft;
+  let message = "You have unsaved changes from " + when(draft.saved_at) + ".";
+  if (Q.file && draft.base_version !== Q.version)
+    message += " The quiz was saved again after that, here or on another computer: if you restore your changes, saving will ask what to do about that newer version.";
+  $("draft-text").textContent = message;
+  $("draft-offer").classList.remove("hidden");
+  $("workspace").inert = true; $("save").disabled = true;
+  $("draft-restore").focus();
+}
+$("draft-restore").addEventListener("click", () => {
+  const draft = pendingDraft;
+  pendingDraft = null;
+  Q.base = draft.model.base; Q.settings = draft.model.settings; Q.questions = draft.model.questions;
+  if (Q.file) Q.version = draft.base_version;   // so that a newer file is never overwritten unasked
+  closeDraftOffer();
+  fillSettings();
+  select(Q.selected >= Q.questions.length ? Q.questions.length - 1 : Q.selected);
+  changed();
+  toast("Your unsaved changes are back. Save to keep them.");
+});
+$("draft-discard").addEventListener("click", () => { pendingDraft = null; dropDraft(); closeDraftOffer(); updateStatus(); });
+function closeDraftOffer() {
+  $("draft-offer").classList.add("hidden");
+  $("workspace").inert = false; $("save").disabled = false;
+}
+
+// Every change goes through here ---------------------------------------------
+function changed() {
+  writeDraft();
+  saveNote = null; saveRefused = false;
+  $("save-error").classList.add("hidden");
+  renderOutline(); renderPreview(); updateStatus(); updateFileHint();
+  checkSoon();
+}
+function updateStatus() {
+  const node = $("status"), dirty = isDirty(), n = problems.length;
+  let message, cls = "";
+  if (saving) message = "Saving…";
+  else if (saveNote) { message = saveNote.text; cls = saveNote.cls; }
+  else if (!dirty && Q.file) { message = "All changes saved"; cls = "ok"; }
+  else message = Q.file ? "Unsaved changes" : "Not saved yet";
+  if (!saving && !saveNote && n) { message += " · " + plural(n, "problem", "problems") + " to fix"; cls = "bad"; }
+  if (!saving && checkFailed && !saveNote) message += " · cannot reach the box to check";
+  node.textContent = message; node.className = cls;
+  const name = Q.settings.title && Q.settings.title.trim();
+  $("heading").textContent = name || "Untitled quiz";
+  document.title = (name ? name + " · " : "") + "quiz editor · quizbox";
+}
+
+// Checking with the server's own rules, 400 ms after typing stops ------------
+function checkSoon(delay) {   // 400 ms after the last change, and at least every 1.5 s while typing goes on
+  clearTimeout(checkTimer);
+  const now = Date.now();
+  if (!checkDue) checkDue = now + 1500;
+  checkTimer = setTimeout(() => { checkDue = 0; checkNow(); }, Math.min(delay === undefined ? 400 : delay, Math.max(0, checkDue - now)));
+}
+async function checkNow() {
+  const seq = ++checkSeq;
+  const {status, data} = await api("POST", "/admin/api/pools/validate", {pool: poolDoc()});
+  if (seq !== checkSeq) return;   // a newer check is on its way
+  if (status === 401) { needLogin(() => checkSoon(0)); return; }
+  checkFailed = !(status === 200 && data && Array.isArray(data.problems));
+  if (!checkFailed) problems = data.problems;
+  showProblems();
+}
+function showProblems() { renderSummary(); renderOutline(); placeProblems(); updateStatus(); }
+function renderSummary() {
+  const notSaved = saveRefused;
+  // Problems of what is still being filled in (a question just added, a new
+  // quiz's title) wait until their field is touched, or Save is pressed.
+  const box = $("problems"), n = problems.length, visible = problems.filter(shown), waiting = n - visible.length;
+  box.classList.toggle("hidden", !visible.length);
+  box.classList.toggle("bad", !!notSaved); box.classList.toggle("warn", !notSaved);
+  $("problems-title").textContent = (notSaved ? "Not saved: " : "") + plural(n, "problem", "problems") + " to fix before saving";
+  const items = visible.map((p) => {
+    const item = el("li");
+    item.append(button(p.message, "", () => goToProblem(p)));
+    return item;
+  });
+  if (waiting) items.push(el("li", "hint", "… and " + waiting + " more in what you are still filling in."));
+  $("problem-list").replaceChildren(...items);
+}
+function fieldKey(path) {   // "questions[2].choices[1]" → "choices"
+  const match = /^questions\[\d+\]\.(\w+)/.exec(path || "");
+  return match ? match[1] : null;
+}
+function problemBox(p) {
+  const path = p.path || "", root = $("editor");
+  const find = (x) => root.querySelector('[data-path="' + CSS.escape(x) + '"]');
+  if (p.question) {
+    if (Q.selected !== p.question - 1) return null;   // only the open question's form is on the page
+    return find(path) || find(path.replace(/\[\d+\]$/, "")) || find("questions[" + (p.question - 1) + "]");
+  }
+  return find(path) || find(path.replace(/\[\d+\]$/, "")) || find("");
+}
+function shown(p) {   // a question just added shows its problems field by field, as they are touched
+  if (p.question) {
+    const m = Q.questions[p.question - 1];
+    return !m || !m.fresh || m.touched[fieldKey(p.path)];
+  }
+  return !Q.freshPool || Q.touchedPool[p.path];
+}
+function placeProblems() {
+  for (const node of document.querySelectorAll("#editor .pmsg.placed")) node.remove();
+  for (const node of document.querySelectorAll("#editor [aria-invalid]")) {
+    node.removeAttribute("aria-invalid");
+    if (node.dataset.desc) node.setAttribute("aria-describedby", node.dataset.desc); else node.removeAttribute("aria-describedby");
+  }
+  problems.forEach((p, k) => {
+    const box = shown(p) && problemBox(p);
+    if (!box) return;
+    const message = el("p", "pmsg placed", p.message); message.id = "problem-" + k;
+    box.append(message);
+    const input = box.tagName === "FIELDSET" || !box.classList.length ? null   // a whole group: the message says which
+      : box.querySelector("input:not([type=radio]):not([type=checkbox]),textarea,select");
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", ((input.dataset.desc || "") + " " + message.id).trim());
+    }
+  });
+}
+function showAllProblems() {
+  Q.freshPool = false;
+  for (const m of Q.questions) m.fresh = false;
+}
+function goToProblem(p) {
+  select(p.question ? p.question - 1 : -1);
+  if (p.question && Q.questions[p.question - 1]) Q.questions[p.question - 1].fresh = false; else Q.freshPool = false;
+  placeProblems();
+  const box = problemBox(p);
+  const target = box && (box.querySelector("input,textarea,select,button") || box);
+  if (target && target.focus) { target.focus(); if (target.scrollIntoView) target.scrollIntoView({block: "center"}); }
+}
+
+// The list of questions ------------------------------------------------------
+function renderOutline() {
+  const settings = $("settings-item");
+  settings.classList.toggle("current", Q.selected === -1);
+  settings.setAttribute("aria-current", Q.selected === -1 ? "true" : "false");
+  const poolProblems = problems.filter((p) => !p.question && p.path !== "questions").length;
+  const old = settings.querySelector(".pcount"); if (old) old.remove();
+  if (poolProblems) settings.append(countBadge(poolProblems));
+  const list = $("qlist"), focused = document.activeElement && document.activeElement.closest("#qlist") ? Q.selected : null;
+  list.replaceChildren(...Q.questions.map((m, i) => {
+    const item = el("li"); item.draggable = true; item.dataset.i = i;
+    const b = el("button", "item" + (i === Q.selected ? " current" : "")); b.type = "button";
+    b.setAttribute("aria-current", i === Q.selected ? "true" : "false");
+    const what = el("span", "what");
+    const prompt = m.ui === "unknown" ? text(m.raw.prompt) : m.prompt;
+    what.append(el("span", "ptext" + (prompt.trim() ? "" : " empty"), prompt.trim() || "(no question yet)"),
+                el("span", "kind", (TYPE_NAME[m.ui] || "Other kind") + (m.image ? " · picture" : "")));
+    b.append(el("span", "num", i + 1), what);
+    const n = problems.filter((p) => p.question === i + 1).length;
+    if (n) b.append(countBadge(n));
+    b.tabIndex = i === Math.max(0, Q.selected) ? 0 : -1;   // one stop for Tab; the arrow keys go along the list
+    b.addEventListener("click", () => {
+      select(i);
+      if (matchMedia("(max-width:760px)").matches) $("form").scrollIntoView({block: "start"});   // one column: the form is below
+    });
+    b.addEventListener("keydown", (e) => {
+      const step = {ArrowUp: -1, ArrowDown: 1}[e.key];
+      if (e.altKey && step) { e.preventDefault(); move(i, step, true); return; }
+      const to = step ? i + step : e.key === "Home" ? 0 : e.key === "End" ? Q.questions.length - 1 : null;
+      if (to === null || e.ctrlKey || e.metaKey || e.altKey || to < 0 || to >= Q.questions.length) return;
+      e.preventDefault();
+      select(to);
+      $("qlist").children[to].firstChild.focus();
+    });
+    item.append(b);
+    return item;
+  }));
+  $("no-questions").classList.toggle("hidden", Q.questions.length > 0);
+  if (focused !== null && list.children[focused]) list.children[focused].firstChild.focus();
+}
+function countBadge(n) {
+  const badge = el("span", "pcount", n);
+  badge.setAttribute("aria-label", plural(n, "problem", "problems"));
+  return badge;
+}
+// Drag and drop, for a mouse; the buttons and Alt+↑/↓ do the same.
+let dragFrom = null;
+$("qlist").addEventListener("dragstart", (e) => {
+  const item = e.target.closest("li"); if (!item) return;
+  dragFrom = Number(item.dataset.i); item.classList.add("dragging");
+  e.dataTransfer.effectAllowed = "move"; e.dataTransfer.setData("text/plain", String(dragFrom));
+});
+$("qlist").addEventListener("dragover", (e) => {
+  const item = e.target.closest("li"); if (dragFrom === null || !item) return;
+  e.preventDefault();
+  const after = e.clientY > item.getBoundingClientRect().top + item.offsetHeight / 2;
+  for (const li of $("qlist").children) li.classList.remove("drop-before", "drop-after");
+  item.classList.add(after ? "drop-after" : "drop-before");
+});
+$("qlist").addEventListener("drop", (e) => {
+  const item = e.target.closest("li"); if (dragFrom === null || !item) return;
+  e.preventDefault();
+  let to = Number(item.dataset.i) + (item.classList.contains("drop-after") ? 1 : 0);
+  if (to > dragFrom) to -= 1;
+  const from = dragFrom; dragFrom = null;
+  if (to !== from) { const [m] = Q.questions.splice(from, 1); Q.questions.splice(to, 0, m); select(to); changed(); }
+  else renderOutline();
+});
+$("qlist").addEventListener("dragend", () => { dragFrom = null; renderOutline(); });
+
+function select(i) {
+  const before = Q.questions[Q.selected];
+  if (before && Q.selected !== i) before.fresh = false;   // leaving a question: its problems show from now on
+  Q.selected = Math.max(-1, Math.min(i, Q.questions.length - 1));
+  $("settings-form").classList.toggle("hidden", Q.selected !== -1);
+  $("question-form").classList.toggle("hidden", Q.selected === -1);
+  if (Q.selected >= 0) renderQuestionForm();
+  $("form").setAttribute("aria-labelledby", Q.selected === -1 ? "settings-h" : "question-h");
+  renderOutline(); renderPreview(); placeProblems();
+  $("form").scrollTop = 0;
+}
+function move(i, step, keepFocusInList) {
+  const j = i + step;
+  if (j < 0 || j >= Q.questions.length) return;
+  [Q.questions[i], Q.questions[j]] = [Q.questions[j], Q.questions[i]];
+  select(j);
+  changed();
+  if (keepFocusInList) $("qlist").children[j].firstChild.focus();
+}
+function addQuestion(ui) {
+  const at = Q.selected >= 0 ? Q.selected + 1 : Q.questions.length;
+  Q.questions.splice(at, 0, newQuestion(ui));
+  closeAddMenu();
+  select(at);
+  changed();
+  $("q-prompt").focus();
+}
+function duplicateQuestion(i) {
+  const copy = clone(Q.questions[i]);
+  Q.questions.splice(i + 1, 0, copy);
+  select(i + 1); changed();
+  toast("Question " + (i + 1) + " duplicated: this is the copy, question " + (i + 2) + ".");
+}
+function deleteQuestion(i) {
+  const [m] = Q.questions.splice(i, 1);
+  deleted = {m, i};
+  select(Math.min(i, Q.questions.length - 1));
+  changed();
+  toast("Question " + (i + 1) + " deleted.", "Undo", () => {
+    if (!deleted) return;
+    Q.questions.splice(Math.min(deleted.i, Q.questions.length), 0, deleted.m);
+    const at = deleted.i; deleted = null;
+    select(at); changed();
+  });
+  (($("qlist").children[Q.selected] || {}).firstChild || $("add-toggle")).focus();
+}
+// The "add a question" menu
+for (const [key, name, hint] of TYPES) {
+  const b = button("", "", () => addQuestion(key)); b.dataset.type = key;
+  b.append(el("span", "", name), el("small", "", hint));
+  $("add-menu").append(b);
+}
+function closeAddMenu() { $("add-menu").classList.add("hidden"); $("add-toggle").setAttribute("aria-expanded", "false"); }
+$("add-toggle").addEventListener("click", () => {
+  const open = $("add-menu").classList.contains("hidden");
+  $("add-menu").classList.toggle("hidden", !open);
+  $("add-toggle").setAttribute("aria-expanded", String(open));
+  if (open) $("add-menu").firstChild.focus();
+});
+$("add-menu").addEventListener("keydown", (e) => { if (e.key === "Escape") { closeAddMenu(); $("add-toggle").focus(); } });
+$("settings-item").addEventListener("click", () => select(-1));
+$("extra-pool-remove").addEventListener("click", () => {
+  for (const key of unknownPoolFields()) delete Q.base[key];
+  fillSettings(); changed(); $("title").focus();
+});
+
+// Quiz settings --------------------------------------------------------------
+const SERVER_POOL_FIELDS = ["title", "session_id", "time_limit_default", "score_fn", "streak_bonus", "questions", "language"];
+function unknownPoolFields() { return Object.keys(Q.base).filter((key) => !SERVER_POOL_FIELDS.includes(key)); }
+function fillSettings() {
+  const s = Q.settings, language = $("language"), extra = unknownPoolFields();
+  $("extra-pool").classList.toggle("hidden", !extra.length);
+  $("extra-pool-text").textContent = "This quiz file has " + (extra.length === 1 ? "a field" : "fields") + " the box does not know (" +
+    extra.join(", ") + "); it cannot be saved with " + (extra.length === 1 ? "it" : "them") + ". ";
+  $("extra-pool-remove").textContent = extra.length === 1 ? "Remove it" : "Remove them";
+  $("title").value = s.title;
+  language.replaceChildren(...LANGUAGES.map(([code, name]) => { const o = el("option", "", name); o.value = code; return o; }));
+  if (!LANGUAGES.some(([code]) => code === s.language)) {   // a language the file names, kept
+    const o = el("option", "", s.language); o.value = s.language; language.append(o);
+  }
+  language.value = s.language;
+  $("score-speed").checked = s.score_fn !== "flat"; $("score-flat").checked = s.score_fn === "flat";
+  $("streak").checked = !!s.streak;
+  $("default-time").value = s.time;
+  $("import-box").classList.toggle("hidden", !!Q.file || !!Q.copyOf);
+  $("danger-zone").classList.toggle("hidden", !Q.file);
+  updateFileHint();
+}
+function slug(title) {
+  return (title || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/^[-_]+/, "").toLowerCase().slice(0, 60).replace(/[-_]+$/, "") || "quiz";
+}
+function updateFileHint() {
+  $("file-hint").textContent = Q.file ? "Saved on the box as " + Q.file + "."
+    : "It will be saved on the box as " + slug(Q.settings.title) + ".json (or with a number added, if that name is taken).";
+}
+function onSetting(key, value, path) {
+  Q.settings[key] = value;
+  Q.touchedPool[path] = true;
+  changed();
+}
+$("title").addEventListener("input", (e) => onSetting("title", e.target.value, "title"));
+$("language").addEventListener("change", (e) => onSetting("language", e.target.value, "language"));
+$("score-speed").addEventListener("change", () => onSetting("score_fn", "speed", "score_fn"));
+$("score-flat").addEventListener("change", () => onSetting("score_fn", "flat", "score_fn"));
+$("streak").addEventListener("change", (e) => onSetting("streak", e.target.checked, "streak_bonus"));
+$("default-time").addEventListener("input", (e) => onSetting("time", e.target.value, "time_limit_default"));
+
+// The form of one question ---------------------------------------------------
+function field(path, labelText, input, hint) {   // a labelled input with its place for problems
+  const box = el("div", "field"); box.dataset.path = path;
+  const label = el("label", "", labelText); label.htmlFor = input.id;
+  box.append(label, input);
+  if (hint) {
+    const h = el("p", "hint", hint); h.id = input.id + "-hint";
+    input.setAttribute("aria-describedby", h.id); input.dataset.desc = h.id;
+    box.append(h);
+  }
+  return box;
+}
+function textInput(id, value, oninput, attrs) {
+  const input = el(attrs && attrs.multiline ? "textarea" : "input");
+  input.id = id; input.value = value; input.dir = "auto"; input.autocomplete = "off";
+  if (!(attrs && attrs.multiline)) input.type = (attrs && attrs.type) || "text";
+  if (attrs && attrs.rows) input.rows = attrs.rows;
+  if (attrs && attrs.placeholder) input.placeholder = attrs.placeholder;
+  if (attrs && attrs.type === "number") { input.step = attrs.step || "any"; input.inputMode = "decimal"; input.dir = "ltr"; }
+  input.addEventListener("input", () => oninput(input.value));
+  return input;
+}
+function renderQuestionForm() {
+  const i = Q.selected, m = Q.questions[i], form = $("question-form"), p = "questions[" + i + "]";
+  const edit = (key, apply) => (value) => { apply(value); m.touched[key] = true; changed(); };
+  const head = el("div", "form-head"), h = el("h2", "", "Question " + (i + 1) + " of " + Q.questions.length); h.id = "question-h";
+  const tools = el("div", "tools");
+  const up = button("↑ Up", "tool", () => move(i, -1), "Move question " + (i + 1) + " up"); up.disabled = i === 0;
+  const down = button("↓ Down", "tool", () => move(i, 1), "Move question " + (i + 1) + " down"); down.disabled = i === Q.questions.length - 1;
+  tools.append(up, down, button("Duplicate", "tool", () => duplicateQuestion(i), "Duplicate question " + (i + 1)),
+               button("Delete", "tool danger", () => deleteQuestion(i), "Delete question " + (i + 1)));
+  head.append(h, tools);
+  const general = el("div"); general.dataset.path = p;
+  const parts = [head, general];
+  const extra = Object.keys(m.ui === "unknown" ? {} : m.extra);
+  if (extra.length) {
+    const note = el("div", "hint warn extra-note");
+    note.append(el("span", "", "This question has " + (extra.length === 1 ? "a field" : "fields") + " the box does not know (" +
+      extra.join(", ") + "); it cannot be saved with " + (extra.length === 1 ? "it" : "them") + ". "),
+      button("Remove " + (extra.length === 1 ? "it" : "them"), "tool", () => { m.extra = {}; renderQuestionForm(); changed(); placeProblems(); }));
+    parts.push(note);
+  }
+  if (m.ui === "unknown") {
+    parts.push(el("p", "hint warn", "This question is of a kind this editor does not know (" + text(m.raw.type) +
+      "). It is kept exactly as it is; you can move, duplicate or delete it."));
+    form.replaceChildren(...parts);
+    return;
+  }
+  // the kind
+  const kind = el("select"); kind.id = "q-type";
+  for (const [key, name] of TYPES) { const o = el("option", "", name); o.value = key; kind.append(o); }
+  kind.value = m.ui;
+  kind.addEventListener("change", () => { changeKind(m, kind.value); m.touched.type = true; renderQuestionForm(); changed(); placeProblems(); $("q-type").focus(); });
+  const typeHint = TYPES.find(([key]) => key === m.ui)[2];
+  parts.push(field(p + ".type", "Kind of question", kind, typeHint));
+  parts.push(field(p + ".prompt", "Question", textInput("q-prompt", m.prompt, edit("prompt", (v) => { m.prompt = v; }), {multiline: true, rows: 2})));
+  if (FIELDS[kindOf(m)].includes("choices")) parts.push(choicesBox(m, i, p));
+  else if (m.ui === "text") parts.push(acceptBox(m, i, p));
+  else if (m.ui === "number") parts.push(numberBox(m, i, p));
+  parts.push(pictureBox(m, i, p));
+  parts.push(field(p + ".explanation", "Explanation (optional)", textInput("q-explanation", m.explanation,
+    edit("explanation", (v) => { m.explanation = v; }), {multiline: true, rows: 2}), "Shown to the class with the answer."));
+  const limit = textInput("q-time", m.time_limit, edit("time_limit", (v) => { m.time_limit = v; }),
+    {type: "number", step: "1", placeholder: Q.settings.time || String(DEFAULT_LIMIT)});
+  limit.classList.add("small-input"); limit.min = "5"; limit.max = "600"; limit.inputMode = "numeric";
+  parts.push(field(p + ".time_limit", "Time for this question in seconds (optional)", limit,
+    "Empty: the quiz's time per question (" + (Q.settings.time || DEFAULT_LIMIT) + " s)."));
+  form.replaceChildren(...parts);
+}
+function changeKind(m, to) {
+  const from = m.ui;
+  if (to === from) return;
+  if (FIELDS[kindOf({ui: to})].includes("choices")) {
+    if (!m.choices.some((c) => c.trim()) && m.accept.some((a) => a.trim())) {
+      m.choices = m.accept.filter((a) => a.trim()).slice(0, MAX_CHOICES); m.marks = m.choices.map(() => true);
+    }
+    while (m.choices.length < 2) { m.choices.push(""); m.marks.push(false); }
+    if (to === "poll") m.marks = m.choices.map(() => false);
+  }
+  if (to === "text" && !m.accept.some((a) => a.trim())) {
+    const right = m.choices.filter((c, k) => m.marks[k] && c.trim()).map((c) => c.trim().slice(0, ANSWER_MAX));
+    m.accept = right.length ? right.slice(0, MAX_ACCEPT) : [""];
+  }
+  if (to === "number" && m.num.min === "" && m.num.max === "") { m.num.min = "0"; m.num.max = "10"; }
+  m.ui = to;
+}
+function marksHint(m) {
+  const n = rightLetters(m).length;
+  if (m.ui === "poll") return ["A poll has no right answer: every answer is counted and nobody scores.", false];
+  if (m.ui === "order") return ["Write the items in the right order, first one first. Each phone shows them shuffled.", false];
+  if (m.ui === "multi") return [n ? "Students must tick exactly these to be right; partly right earns part of the points."
+                                  : "Tick every right answer (at least one).", !n];
+  if (!n) return ["Nothing is ticked, so this question is a poll: nobody scores. Tick the right answer.", true];
+  if (n === 1) return ["Tick more than one if any of them should count as right.", false];
+  return ["Any one of the ticked answers counts as right (students pick one).", false];
+}
+function choicesBox(m, i, p) {
+  const box = el("fieldset", "field"); box.dataset.path = p + ".choices";
+  const legend = el("legend", "", m.ui === "order" ? "Items, in the right order" : "Answers");
+  box.append(legend);
+  const marking = m.ui === "choice" || m.ui === "multi";
+  m.choices.forEach((value, k) => {
+    const row = el("div", "crow"); row.dataset.path = p + ".choices[" + k + "]";
+    const name = m.ui === "order" ? "Item " + (k + 1) : "Answer " + ALL_LETTERS[k];
+    const input = textInput("q-choice-" + k, value, (v) => { m.choices[k] = v; m.touched.choices = true; changed(); });
+    input.setAttribute("aria-label", name);
+    row.append(keyTile(k), input);
+    if (marking) {
+      const toggle = el("label", "right-toggle" + (m.marks[k] ? " on" : "")), check = el("input");
+      check.type = "checkbox"; check.checked = !!m.marks[k]; check.id = "q-right-" + k;
+      check.setAttribute("aria-label", ALL_LETTERS[k] + " is right");
+      check.addEventListener("change", () => {
+        m.marks[k] = check.checked; m.touched.correct = true;
+        toggle.classList.toggle("on", check.checked);
+        const [words, warn] = marksHint(m); hint.textContent = words; hint.classList.toggle("warn", warn);
+        changed();
+      });
+      toggle.append(check, el("span", "", "Right"));
+      row.append(toggle);
+    }
+    if (m.ui === "order") {
+      const up = button("↑", "icon", () => swapChoice(m, k, k - 1, "up"), "Move item " + (k + 1) + " up");
+      const down = button("↓", "icon", () => swapChoice(m, k, k + 1, "down"), "Move item " + (k + 1) + " down");
+      up.id = "q-order-up-" + k; down.id = "q-order-down-" + k;
+      up.disabled = k === 0; down.disabled = k === m.choices.length - 1;
+      row.append(up, down);
+    }
+    const remove = button("✕", "icon danger", () => {
+      m.choices.splice(k, 1); m.marks.splice(k, 1); m.touched.choices = true;
+      renderQuestionForm(); changed(); placeProblems();
+      ($("q-choice-" + Math.min(k, m.choices.length - 1)) || $("q-prompt")).focus();
+    }, "Remove " + (m.ui === "order" ? "item " + (k + 1) : "answer " + ALL_LETTERS[k]));
+    remove.disabled = m.choices.length <= 2;
+    row.append(remove);
+    box.append(row);
+  });
+  if (m.choices.length < MAX_CHOICES) {
+    const add = button(m.ui === "order" ? "+ Add an item" : "+ Add an answer", "tool add-row", () => {
+      m.choices.push(""); m.marks.push(false);
+      renderQuestionForm(); changed(); placeProblems();
+      $("q-choice-" + (m.choices.length - 1)).focus();
+    });
+    box.append(add);
+  }
+  const [words, warn] = marksHint(m), hint = el("p", "hint" + (warn ? " warn" : ""), words);
+  hint.id = "q-marks-hint"; hint.setAttribute("aria-live", "polite");
+  const right = el("div"); right.dataset.path = p + ".correct";
+  box.append(hint, right);
+  return box;
+}
+function swapChoice(m, a, b, which) {
+  if (b < 0 || b >= m.choices.length) return;
+  [m.choices[a], m.choices[b]] = [m.choices[b], m.choices[a]];
+  [m.marks[a], m.marks[b]] = [m.marks[b], m.marks[a]];
+  m.touched.choices = true;
+  renderQuestionForm(); changed(); placeProblems();
+  const target = $("q-order-" + which + "-" + b);
+  (target && !target.disabled ? target : $("q-choice-" + b)).focus();
+}
+function acceptBox(m, i, p) {
+  const box = el("fieldset", "field"); box.dataset.path = p + ".accept";
+  box.append(el("legend", "", "Accepted answers"));
+  m.accept.forEach((value, k) => {
+    const row = el("div", "crow"); row.dataset.path = p + ".accept[" + k + "]";
+    const input = textInput("q-accept-" + k, value, (v) => { m.accept[k] = v; m.touched.accept = true; changed(); });
+    input.maxLength = ANSWER_MAX * 2; input.setAttribute("aria-label", "Accepted answer " + (k + 1));
+    const remove = button("✕", "icon danger", () => {
+      m.accept.splice(k, 1); m.touched.accept = true;
+      renderQuestionForm(); changed(); placeProblems();
+      ($("q-accept-" + Math.min(k, m.accept.length - 1)) || $("q-prompt")).focus();
+    }, "Remove accepted answer " + (k + 1));
+    remove.disabled = m.accept.length <= 1;
+    row.append(el("span", "key choice-" + (k % 4), String(k + 1)), input, remove);
+    box.append(row);
+  });
+  if (m.accept.length < MAX_ACCEPT) box.append(button("+ Add another accepted answer", "tool add-row", () => {
+    m.accept.push(""); renderQuestionForm(); changed(); placeProblems(); $("q-accept-" + (m.accept.length - 1)).focus();
+  }));
+  box.append(el("p", "hint", "Any of these counts as right. Capitals, accents and extra spaces do not matter. At most " +
+    ANSWER_MAX + " characters each."));
+  return box;
+}
+function numberBox(m, i, p) {
+  const box = el("fieldset", "field"); box.dataset.path = p + ".number";
+  box.append(el("legend", "", "The number"));
+  const grid = el("div", "numgrid");
+  for (const [key, label, placeholder] of NUMBER_FIELDS) {
+    const input = textInput("q-" + key, m.num[key], (v) => { m.num[key] = v; m.touched[key] = true; changed(); updateNumberHint(m); },
+                            {type: "number", placeholder});
+    grid.append(field(p + "." + key, label + (key === "step" || key === "tolerance" ? " (optional)" : ""), input));
+  }
+  const hint = el("p", "hint"); hint.id = "q-number-hint"; hint.setAttribute("aria-live", "polite");
+  box.append(grid, hint);
+  setTimeout(() => updateNumberHint(m));
+  return box;
+}
+function numbers(m) {
+  const n = (key, fallback) => { const s = m.num[key].trim(); return s === "" ? fallback : Number(s); };
+  return {min: n("min", NaN), max: n("max", NaN), correct: n("correct", NaN), step: n("step", 1), tolerance: n("tolerance", 0)};
+}
+function updateNumberHint(m) {
+  const hint = $("q-number-hint"); if (!hint) return;
+  const v = numbers(m);
+  if (![v.min, v.max, v.correct, v.step, v.tolerance].every(Number.isFinite) || v.min >= v.max || v.step <= 0) {
+    hint.textContent = "Students choose a number on a slider from the smallest to the largest answer; answers within the tolerance of the right one count.";
+    return;
+  }
+  hint.textContent = "Students choose a number from " + fmt(v.min) + " to " + fmt(v.max) + " in steps of " + fmt(v.step) + ". " +
+    (v.tolerance > 0 ? "Answers from " + fmt(v.correct - v.tolerance) + " to " + fmt(v.correct + v.tolerance) + " count as right."
+                     : "Only " + fmt(v.correct) + " counts as right.");
+}
+
+// Pictures: one of the box's, or one from this computer ---------------------
+function mediaUrl(name) { return "/media/" + encodeURIComponent(name); }
+function thumbnail(name, cls, alt) {
+  const image = el("img", cls); image.alt = alt || ""; image.src = mediaUrl(name); image.loading = "lazy";
+  image.addEventListener("error", () => {   // /media serves the live quiz's folder: it may not have it
+    const none = el("span", "nothumb", "no preview"); none.title = name; image.replaceWith(none);
+  }, {once: true});
+  return image;
+}
+function pictureBox(m, i, p) {
+  const box = el("fieldset", "field"); box.dataset.path = p + ".image";
+  box.append(el("legend", "", "Picture (optional)"));
+  const row = el("div", "picture");
+  if (m.image) row.append(thumbnail(m.image, "thumb", "The question's picture, " + m.image));
+  else row.append(el("span", "nothumb", "No picture"));
+  const tools = el("div", "tools");
+  tools.append(button(m.image ? "Choose another" : "Choose from the box", "tool", () => openGallery(m), "Choose a picture from the box"));
+  const upload = el("label", "upload tool"), file = el("input");
+  file.type = "file"; file.id = "q-upload"; file.accept = "image/png,image/jpeg,image/gif,image/webp";
+  file.addEventListener("change", () => { if (file.files[0]) uploadPicture(m, file.files[0]); });
+  upload.append(el("span", "", "Upload from this computer"), file);
+  tools.append(upload);
+  if (m.image) tools.append(button("Remove picture", "tool danger", () => {
+    m.image = null; m.touched.image = true; renderQuestionForm(); changed(); placeProblems();
+  }));
+  row.append(tools);
+  const status = el("p", "hint", m.image ? m.image : "PNG, JPEG, GIF or WebP. A big photo is made smaller before it is sent.");
+  status.id = "q-picture-status"; status.setAttribute("role", "status");
+  box.append(row, status);
+  return box;
+}
+function usePicture(m, name) {
+  m.image = name; m.touched.image = true;
+  if (Q.questions[Q.selected] === m) { renderQuestionForm(); placeProblems(); }
+  changed();
+}
+async function openGallery(m) {
+  const dialog = $("gallery"), grid = $("gallery-grid");
+  grid.replaceChildren();
+  $("gallery-status").textContent = "Loading…";
+  dialog.showModal();
+  const {status, data} = await api("GET", "/admin/api/media");
+  if (status === 401) { dialog.close(); needLogin(() => openGallery(m)); return; }
+  if (status !== 200 || !data) { $("gallery-status").textContent = status === 0 ? "Cannot reach the box." : (data && data.message) || "Could not list the pictures (" + status + ")."; return; }
+  $("gallery-status").textContent = data.media.length ? plural(data.media.length, "picture", "pictures") + ". Pick one:" : "No pictures on the box yet: upload one from this computer.";
+  grid.replaceChildren(...data.media.map((name) => {
+    const b = button("", name === m.image ? "current" : "", () => { dialog.close(); usePicture(m, name); }, "Use " + name);
+    b.append(thumbnail(name, "", ""), el("span", "", name));
+    return b;
+  }));
+  (grid.querySelector(".current") || grid.firstChild || $("gallery-cancel")).focus();
+}
+function readAsDataUrl(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result); reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+async function shrink(dataUrl) {   // a phone photo of 4 MB becomes a JPEG of a few hundred KB
+  const image = new Image();
+  await new Promise((resolve, reject) => { image.onload = resolve; image.onerror = reject; image.src = dataUrl; });
+  const scale = Math.min(1, SHRINK_TO / Math.max(image.naturalWidth, image.naturalHeight));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(image.naturalWidth * scale)); canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff"; context.fillRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  return canvas.toDataURL("image/jpeg", 0.85);
+}
+async function uploadPicture(m, file) {
+  const status = () => $("q-picture-status") || {textContent: ""};
+  const say = (message) => { if (Q.questions[Q.selected] === m) status().textContent = message; else toast(message); };
+  if (!/^image\/(png|jpeg|gif|webp)$/.test(file.type)) { say(file.name + " is not a PNG, JPEG, GIF or WebP picture."); return; }
+  say("Sending " + file.name + "…");
+  let dataUrl, name = file.name, note = "";
+  try {
+    dataUrl = await readAsDataUrl(file);
+    if (file.size > SHRINK_ABOVE && file.type !== "image/gif") {
+      dataUrl = await shrink(dataUrl);
+      name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+      note = " (made smaller: " + Math.round(file.size / 1024) + " KB → " + Math.round(dataUrl.length * 0.75 / 1024) + " KB)";
+    } else if (file.size > PICTURE_MAX) { say(file.name + " is " + (file.size / 1048576).toFixed(1) + " MB; a picture may be at most 2 MB."); return; }
+  } catch (e) { say("Could not read " + file.name + "."); return; }
+  const content = dataUrl.slice(dataUrl.indexOf(",") + 1);
+  const {status: code, data} = await api("POST", "/admin/api/media", {filename: name, content_base64: content}, 60000);
+  if (code === 401) { needLogin(() => uploadPicture(m, file)); return; }
+  if (code !== 200 || !data || !data.name) {
+    say(code === 0 ? "Cannot reach the box: the picture was not sent. Try again when the connection is back."
+        : code === 413 ? "The box refused " + file.name + " as too large. Save it smaller (for example as a JPEG, 1200 pixels wide) and try again."
+        : (data && data.message) || "The picture was not saved (" + code + ").");
+    return;
+  }
+  usePicture(m, data.name);
+  say("Uploaded as " + data.name + note + ".");
+}
+
+// The preview: as a phone and as the projector show the question ------------
+function ring(seconds, cls) {
+  const r = el("span", "ring " + cls, seconds); r.style.setProperty("--p", 1);
+  return r;
+}
+function limitOf(m) {
+  const own = Number(m.time_limit), quiz = Number(Q.settings.time);
+  return m.time_limit.trim() !== "" && Number.isFinite(own) ? own : Number.isFinite(quiz) && Q.settings.time.trim() !== "" ? quiz : DEFAULT_LIMIT;
+}
+function promptNode(m, cls) {
+  const prompt = m.prompt.trim();
+  const node = el("p", cls + lengthClass([prompt], cls === "ph-prompt" ? 60 : 70, cls === "ph-prompt" ? 120 : 140), prompt || "Your question appears here");
+  if (!prompt) node.classList.add("placeholder");
+  node.dir = "auto";
+  return node;
+}
+function middleOf(m) {
+  const v = numbers(m);
+  if (![v.min, v.max, v.step].every(Number.isFinite) || v.step <= 0 || v.min >= v.max) return null;
+  return v.min + Math.round((v.max - v.min) / 2 / v.step) * v.step;
+}
+function phoneView(m, i) {
+  const kind = kindOf(m), root = el("div", "ph"), bar = el("div", "ph-bar");
+  bar.append(el("b", "", "quizbox"), el("span", "", "Ada · 0 pts"));
+  const main = el("div", "ph-main"), head = el("div", "ph-head");
+  head.append(el("span", "ph-num", "Question " + (i + 1) + " of " + Q.questions.length), ring(limitOf(m), "ph-timer"));
+  main.append(head);
+  if (m.image) main.append(thumbnail(m.image, "ph-img", ""));
+  main.append(promptNode(m, "ph-prompt"));
+  if (FIELDS[kind].includes("choices")) {
+    const answers = el("div", "ph-answers" + lengthClass(m.choices.concat([""]), 30, 60) + (m.image ? " withimage" : ""));
+    m.choices.forEach((c, k) => answers.append(tile("ph-answer", k, c)));
+    main.append(answers);
+    if (kind === "multi") main.append(el("p", "ph-hint", "Tap every answer that is right, then send."), el("div", "ph-send", "Send answer"));
+    if (kind === "order") main.append(el("p", "ph-hint", "Tap the items in the right order, first one first."), el("div", "ph-send", "Send this order"));
+    if (m.ui === "poll") main.append(el("p", "ph-status", "A poll: there is no wrong answer."));
+  } else if (kind === "text") {
+    const typed = el("div", "ph-typed");
+    typed.append(el("div", "ph-input", "Your answer"), el("p", "ph-hint", "0 / " + ANSWER_MAX), el("div", "ph-send", "Send answer"));
+    main.append(typed);
+  } else if (kind === "number") {
+    const v = numbers(m), middle = middleOf(m), typed = el("div", "ph-typed");
+    const range = el("div", "ph-range"), track = el("div"), knob = el("span");
+    knob.style.left = "50%"; track.append(knob); range.append(track);
+    const ends = el("div", "ph-ends"); ends.append(el("span", "", Number.isFinite(v.min) ? fmt(v.min) : "?"), el("span", "", Number.isFinite(v.max) ? fmt(v.max) : "?"));
+    typed.append(el("p", "ph-big", middle === null ? "?" : fmt(middle)), range, ends, el("div", "ph-input", middle === null ? "" : fmt(middle)), el("div", "ph-send", "Send answer"));
+    main.append(typed);
+  }
+  root.append(bar, main);
+  return root;
+}
+function projectorView(m, i) {
+  const kind = kindOf(m), root = el("div", "pj"), aside = el("div", "pj-aside");
+  aside.append(el("div", "pj-qr"), el("div", "pj-join", "Join at"), el("div", "pj-url", location.host));
+  const main = el("div", "pj-main"), top = el("div");
+  top.append(el("div", "pj-eyebrow", "Question " + (i + 1) + " of " + Q.questions.length),
+             el("div", "pj-title", Q.settings.title.trim() || "Quiz title"));
+  main.append(top, promptNode(m, "pj-prompt"));
+  const hint = {multi: "Pick every right answer.", order: "Put these in the right order."}[kind];
+  if (hint) main.append(el("p", "pj-hint", hint));
+  const mid = el("div", "pj-mid"), meter = el("div"), progress = el("div", "pj-progress");
+  meter.append(el("div", "pj-answered", "0 / 0 answered"), progress);
+  mid.append(ring(limitOf(m), "pj-timer"), meter);
+  const body = el("div", "pj-layout" + (m.image ? " withimage" : ""));
+  if (m.image) body.append(thumbnail(m.image, "pj-img", ""));
+  if (kind === "text") body.append(el("div", "pj-note", "Type the answer on your phone."));
+  else if (kind === "number") {
+    const v = numbers(m);
+    body.append(el("div", "pj-note", "Give a number from " + (Number.isFinite(v.min) ? fmt(v.min) : "?") + " to " +
+                                     (Number.isFinite(v.max) ? fmt(v.max) : "?") + " on your phone."));
+  } else {
+    const tiles = el("div", "pj-choices" + lengthClass(m.choices.concat([""]), 32, 60));
+    m.choices.forEach((c, k) => tiles.append(tile("pj-choice", k, c)));
+    body.append(tiles);
+  }
+  main.append(mid, body);
+  root.append(aside, main);
+  return root;
+}
+function renderPreview() {
+  const i = Q.selected >= 0 ? Q.selected : 0, m = Q.questions[i];
+  const phone = $("pv-phone"), projector = $("pv-projector");
+  $("pv-order-note").classList.toggle("hidden", !m || m.ui !== "order");
+  if (!m || m.ui === "unknown") {
+    const words = m ? "No preview for this kind of question." : "Add a question to see it here.";
+    phone.replaceChildren(el("div", "pv-empty", words)); projector.replaceChildren(el("div", "pv-empty", words));
+  } else {
+    phone.replaceChildren(phoneView(m, i)); projector.replaceChildren(projectorView(m, i));
+  }
+  $("pv-phone-h").textContent = m && Q.selected === -1 ? "Question 1 on a phone" : "On a phone";
+  fitPreviews();
+}
+function fitPreviews() {   // the pages are drawn at their real size and scaled to the boxes
+  for (const [box, screen, width, height] of [[$("pv-phone-box"), $("pv-phone"), 360, 640], [$("pv-proj-box"), $("pv-projector"), 1280, 720]]) {
+    const scale = box.clientWidth / width;
+    if (!scale) continue;
+    screen.style.transform = "scale(" + scale + ")";
+    box.style.height = Math.round(height * scale) + "px";
+  }
+}
+new ResizeObserver(fitPreviews).observe($("preview"));
+
+// Saving ---------------------------------------------------------------------
+async function poolNames() {
+  const {status, data} = await api("GET", "/admin/api/pools");
+  if (status === 401) return "login";
+  return status === 200 && data && Array.isArray(data.pools) ? new Set(data.pools.map((p) => p.file)) : null;
+}
+async function freeName(stem) {
+  const names = await poolNames();
+  if (names === null || names === "login") return names;
+  let name = stem + ".json";
+  for (let n = 2; names.has(name); n++) name = stem + "-" + n + ".json";
+  return name;
+}
+function showSaveError(message) {
+  saveNote = {text: "Not saved", cls: "bad"};
+  $("save-error-text").textContent = message;
+  $("save-error").classList.remove("hidden");
+  updateStatus();
+}
+async function save() {
+  if (saving || pendingDraft || !loaded) return;
+  saving = true; saveNote = null; updateStatus();
+  $("save-error").classList.add("hidden"); $("conflict").classList.add("hidden");
+  showAllProblems();
+  const doc = poolDoc();
+  let name = Q.file, result = null;
+  for (let attempt = 0; attempt < 3 && !result; attempt++) {
+    if (!Q.file) name = await freeName(slug(Q.settings.title));
+    if (name === "login") { saving = false; needLogin(save); return; }
+    if (name === null) { result = {status: 0, data: null}; break; }
+    const answer = await api("PUT", "/admin/api/pools/" + encodeURIComponent(name), {pool: doc, version: Q.file ? Q.version : null}, 30000);
+    if (!(answer.status === 409 && !Q.file)) result = answer;   // a new quiz whose name was just taken: another name
+  }
+  saving = false;
+  const {status, data} = result || {status: 409, data: null};
+  if (status === 200 && data) return saved(name, data, doc);
+  if (status === 401) { needLogin(save); updateStatus(); return; }
+  if (status === 400 && data && Array.isArray(data.details)) {
+    problems = data.details;
+    saveRefused = true;
+    showProblems();
+    saveNote = {text: "Not saved: " + plural(problems.length, "problem", "problems") + " to fix", cls: "bad"};
+    updateStatus();
+    if (problems[0]) goToProblem(problems[0]);
+    return;
+  }
+  if (status === 409 && data && data.error === "changed") return showConflict(data);
+  if (status === 0) return showSaveError("Not saved: the box cannot be reached (is the Wi-Fi down?). Your changes are kept on this computer, even if you close the page; press Save again when the connection is back.");
+  showSaveError("Not saved: " + ((data && data.message) || "the box answered with an error (" + status + ")") + " Your changes are kept on this computer.");
+}
+function saved(name, data, doc) {
+  const oldKey = draftKey();
+  Q.file = name; Q.version = data.version; Q.copyOf = null;
+  Q.base = clone(doc); Q.base.questions = null;
+  savedJson = JSON.stringify(doc);
+  dropDraft(oldKey); dropDraft();
+  if (isDirty()) writeDraft();   // typed while it was being saved
+  history.replaceState(null, "", "/admin/editor?file=" + encodeURIComponent(name));
+  saveNote = {text: "Saved at " + new Date().toLocaleTimeString([], {timeStyle: "short"}), cls: "ok"};
+  $("conflict").classList.add("hidden"); $("save-error").classList.add("hidden");
+  renderSummary(); updateLinks(); fillSettings(); updateStatus();
+  checkSoon(0);
+  checkPlayed();
+}
+function showConflict(data) {
+  $("conflict-text").textContent = "Someone saved " + Q.file + " on another page or computer while you were editing it. " +
+    "Nothing was overwritten: your changes are still here, not saved. Open their version, or save yours under another name.";
+  $("conflict-error").classList.add("hidden");
+  $("conflict-name").value = slug(Q.file.replace(/\.json$/, "") + "-mine") + ".json";
+  $("conflict").classList.remove("hidden");
+  saveNote = {text: "Not saved: changed elsewhere", cls: "bad"};
+  updateStatus();
+  $("conflict-copy").focus();
+}
+$("conflict-reload").addEventListener("click", async () => {
+  const {status, data} = await api("GET", "/admin/api/pools/" + encodeURIComponent(Q.file));
+  if (status !== 200 || !data) { conflictError(status === 0 ? "Cannot reach the box." : (data && data.message) || "Could not open it (" + status + ")."); return; }
+  dropDraft();
+  load(data.pool, data.file, data.version);
+  $("conflict").classList.add("hidden"); saveNote = null;
+  fillSettings(); select(Math.min(Q.selected, Q.questions.length - 1)); changed();
+  toast("This is their version now.");
+});
+$("conflict-copy").addEventListener("click", async () => {
+  let name = $("conflict-name").value.trim();
+  if (!/\.json$/i.test(name)) name += ".json";
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,60}\.json$/.test(name)) { conflictError("A file name is letters, digits, '-' or '_', ending in .json."); return; }
+  const doc = poolDoc();
+  delete doc.session_id;   // a copy is a quiz of its own, with results of its own
+  const {status, data} = await api("PUT", "/admin/api/pools/" + encodeURIComponent(name), {pool: doc, version: null}, 30000);
+  if (status === 200 && data) { saved(name, data, doc); toast("Your version is saved as " + name + "."); return; }
+  if (status === 409) conflictError("There is already a quiz named " + name + " on the box: choose another name.");
+  else if (status === 400 && data && data.details) { problems = data.details; showProblems(); conflictError("Not saved: fix the problems listed first."); }
+  else conflictError(status === 0 ? "Cannot reach the box (is the Wi-Fi down?). Your changes are kept on this computer." : (data && data.message) || "Not saved (" + status + ").");
+});
+function conflictError(message) { $("conflict-error").textContent = message; $("conflict-error").classList.remove("hidden"); }
+$("save").addEventListener("click", save);
+document.addEventListener("keydown", (e) => {
+  if ((e.ctrlKey || e.metaKey) && (e.key === "s" || e.key === "S")) { e.preventDefault(); save(); }
+});
+
+// Links, and what editing a played quiz does ---------------------------------
+function updateLinks() {
+  const file = Q.file, path = file ? "/admin/api/pools/" + encodeURIComponent(file) : "";
+  for (const id of ["download", "gift", "duplicate"]) $(id).classList.toggle("hidden", !file);
+  if (file) {
+    $("download").href = path + "/download"; $("download").title = "The last saved version of " + file + " (JSON), to keep or to put on another box";
+    $("gift").href = path + "/gift"; $("gift").title = "The last saved version in Moodle's GIFT format, to import into a Moodle quiz";
+    $("download").setAttribute("aria-label", "Download " + file + " (JSON)");
+    $("gift").setAttribute("aria-label", "Export for Moodle (GIFT)");
+    $("duplicate").href = "/admin/editor?copy=" + encodeURIComponent(file);
+    $("duplicate").title = "A copy of the last saved version, to change and save under a new name";
+  }
+  $("file-line").textContent = "Quiz editor · " + (file ? file : Q.copyOf ? "a copy of " + Q.copyOf : "a new quiz");
+  $("danger-zone").classList.toggle("hidden", !file);
+}
+async function checkPlayed() {
+  const note = $("played-note");
+  if (!Q.file) { note.classList.add("hidden"); return; }
+  const [pools, sessions] = await Promise.all([api("GET", "/admin/api/pools"), api("GET", "/admin/api/sessions")]);
+  const entry = pools.status === 200 && pools.data && Array.isArray(pools.data.pools) ? pools.data.pools.find((p) => p.file === Q.file) : null;
+  const sid = entry && entry.session_id;
+  const session = sid && sessions.status === 200 && sessions.data && Array.isArray(sessions.data.sessions)
+    ? sessions.data.sessions.find((s) => s.sid === sid) : null;
+  const played = !!session && (session.participants > 0 || session.state !== "lobby");
+  if (played) $("played-text").textContent = "This quiz has been played. The class keeps playing the questions as they were until you reset it; results already given stay with the old questions.";
+  else if (entry && entry.live) $("played-text").textContent = "This quiz is live. The class keeps playing the questions as they were until you reset it on the teacher's page.";
+  note.classList.toggle("hidden", !(played || (entry && entry.live)));
+}
+
+// Import and delete (the settings' page) -------------------------------------
+$("import-button").addEventListener("click", async () => {
+  const file = $("import-file").files[0], result = $("import-result");
+  result.replaceChildren();
+  if (!file) { result.append(el("p", "pmsg", "Choose a file first.")); return; }
+  let content;
+  try { const url = await readAsDataUrl(file); content = url.slice(url.indexOf(",") + 1); }
+  catch (e) { result.append(el("p", "pmsg", "Could not read " + file.name + ".")); return; }
+  result.append(el("p", "hint", "Importing " + file.name + "…"));
+  const {status, data} = await api("POST", "/admin/api/pools/import", {filename: file.name, content_base64: content}, 60000);
+  result.replaceChildren();
+  if (status === 401) { needLogin(() => $("import-button").click()); return; }
+  if (status !== 200 || !data) {
+    result.append(el("p", "pmsg", status === 0 ? "Cannot reach the box." : (data && data.message) || "Could not import it (" + status + ")."));
+    for (const p of (data && data.problems) || []) if (p !== data.message) result.append(el("p", "pmsg", p));
+    return;
+  }
+  result.append(el("p", "", "Imported “" + data.title + "”: " + plural(data.question_count, "question", "questions") + ", saved as " + data.file + "."));
+  if (data.skipped && data.skipped.length) {
+    result.append(el("p", "hint", plural(data.skipped.length, "question was", "questions were") + " left out:"));
+    const list = el("ul", "hint");
+    for (const s of data.skipped) list.append(el("li", "", "Question " + s.question + ": " + s.why));
+    result.append(list);
+  }
+  const open = el("a", "btn", "Open it in the editor"); open.href = "/admin/editor?file=" + encodeURIComponent(data.file);
+  result.append(open);
+  open.focus();
+});
+$("delete-quiz").addEventListener("click", async () => {
+  if (!await ask("Delete the quiz “" + (Q.settings.title || Q.file) + "” (" + Q.file + ")? It is moved to the box's .deleted folder.", "Delete")) return;
+  const {status, data} = await api("DELETE", "/admin/api/pools/" + encodeURIComponent(Q.file), {version: Q.version});
+  if (status === 200) { dropDraft(); location.href = "/admin/"; return; }
+  toast(status === 0 ? "Cannot reach the box." : (data && data.message) || "Could not delete it (" + status + ").");
+});
+
+// Logging in, and starting ---------------------------------------------------
+function needLogin(then) {
+  afterLogin = then || null;
+  show("login"); $("password").focus();
+}
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const {status, data} = await api("POST", "/admin/login", {password: $("password").value});
+  if (status !== 200) { $("login-error").textContent = status === 0 ? "Cannot reach the box." : (data && data.message) || "Login failed (" + status + ")."; return; }
+  $("login-error").textContent = ""; $("password").value = "";
+  if (!loaded) { boot(); return; }
+  show("editor");
+  const then = afterLogin; afterLogin = null;
+  if (then) then();
+});
+function cannotOpen(message) { $("missing-text").textContent = message; show("missing"); }
+async function boot() {
+  show("loading");
+  const state = await api("GET", "/admin/api/state");
+  if (state.status === 401) { needLogin(); return; }
+  if (state.status !== 200) { cannotOpen(state.status === 0 ? "The box cannot be reached. Check the connection and reload this page." : "The box answered with an error (" + state.status + ")."); return; }
+  const name = OPEN_FILE || COPY_OF;
+  if (name) {
+    const {status, data} = await api("GET", "/admin/api/pools/" + encodeURIComponent(name));
+    if (status !== 200 || !data) { cannotOpen((data && data.message) || "Could not open " + name + " (" + status + ")."); return; }
+    if (OPEN_FILE) load(data.pool, data.file, data.version);
+    else {
+      const doc = data.pool && typeof data.pool === "object" ? clone(data.pool) : {};
+      delete doc.session_id;   // a copy gets results of its own, not the original's
+      doc.title = (text(doc.title) || "Quiz") + " (copy)";
+      Q.copyOf = name;
+      load(doc, null, null);
+    }
+  } else load({}, null, null);
+  loaded = true;
+  fillSettings(); updateLinks();
+  show("editor");
+  select(Q.questions.length ? 0 : -1);
+  updateStatus();
+  offerDraft();
+  checkSoon(0);
+  checkPlayed();
+  if (!Q.file && !pendingDraft) $("title").focus();
+}
+boot();
+</script></body></html>
 """
 
 

@@ -452,6 +452,9 @@ def test_report_of_every_question_type(server_factory, tmp_path):
     pool_path = write_types_pools(tmp_path)
     server = server_factory(pool_path, env={"QUIZBOX_POOLS_DIR": str(pool_path.parent)})
     admin = server.admin_cookie()
+    # A class list with the five players and one who never comes (kept for the past session too).
+    roster = "".join(f"{s};{n}\n" for s, n in STUDENTS.items()) + "0099;Absent Abe\n"
+    assert set_roster(server, admin, roster)[0] == 200
     acks, shown = play_every_type(server, admin)
     order = right_order(shown[6])
     assert shown[6] != PLANETS or order == "ABCD"
@@ -531,21 +534,24 @@ def test_report_of_every_question_type(server_factory, tmp_path):
                      ("ben", "Ben", 2, 2500, 2, 7, False, False),
                      ("dan", "Dan", 2, 2500, 2, 6, False, False),
                      ("eve", "Eve", 4, 1000, 1, 5, False, False),
-                     ("cat", "Cat", 5, 0, 0, 7, False, False)]
+                     ("cat", "Cat", 5, 0, 0, 7, False, False),
+                     ("0099", "Absent Abe", None, 0, 0, 0, True, False)]
     eve = report["students"][3]
     assert eve["answers"][1]["answer"] is None and eve["answers"][1]["status"] == "missed"
     assert eve["answers"][4]["answer"] == "=1+1" and eve["answers"][4]["correct"] is False
     assert report["students"][0]["answers"][3]["answer"] == "AC"
     summary = report["summary"]
-    assert summary["players"] == 5 and summary["absent"] == 0 and summary["played"] == 7
+    assert report["students"][5]["answers"] == [None] * 7
+    assert summary["players"] == 5 and summary["absent"] == 1 and summary["played"] == 7
     assert summary["average"] == pytest.approx(2400) and summary["median"] == 2500
     assert summary["stdev"] == pytest.approx(statistics.pstdev(TOTALS.values()))
     assert sum(b["count"] for b in summary["histogram"]) == 5
 
     # The same numbers in the CSV (totals, right, answered).
     _, rows = csv_table(server, admin)
-    assert [(r["student_id"], r["rank"], r["total_score"], r["correct"], r["answered"]) for r in rows] \
-        == [(s, str(rk), str(t), str(c), str(a)) for s, _, rk, t, c, a, _, _ in table]
+    assert [(r["student_id"], r["rank"], r["total_score"], r["correct"], r["answered"], r["status"])
+            for r in rows] == [(s, "" if rk is None else str(rk), str(t), str(c), str(a),
+                                "absent" if absent else "") for s, _, rk, t, c, a, absent, _ in table]
 
     # A past session: after switching to another quiz, ?sid= gives the same report.
     status, body, _ = server.json("POST", "/admin/api/pools/select", json_body={"file": "other.json"},
@@ -557,15 +563,19 @@ def test_report_of_every_question_type(server_factory, tmp_path):
     assert past == report
     _, past_xlsx = get_xlsx(server, admin, sid="after-bell")
     assert xlsx_sheets(past_xlsx)["Results"][1][:4] == [("n", "1"), "ann", "Ann", ("n", "6000")]
-    status, body, _ = server.json("GET", "/admin/api/report?sid=no-such-session", cookie=admin)
-    assert status == 404 and body["error"] == "unknown_session"
+    assert xlsx_sheets(past_xlsx)["Results"][-1][1:3] == ["0099", "Absent Abe"]
+    for route in ("report", "xlsx", "csv"):
+        status, body, _ = server.json("GET", f"/admin/api/{route}?sid=no-such-session", cookie=admin)
+        assert status == 404 and body["error"] == "unknown_session", (route, status, body)
     assert server.json("GET", "/admin/api/report")[0] == 401
     assert server.request("GET", "/admin/api/xlsx")[0] == 401
 
 
 # The spreadsheet, through LibreOffice ########################################
 
-SHEET_ROSTER = "student_id;name\n007123;Zoë 🦊\n00042;Ærøskøbing Ålborg\n1e5;José María\n0099;Absent Abe\n"
+HTML_NAME = "José <b>María</b></script>"      # text, never markup, in every file
+SHEET_ROSTER = ("student_id;name\n007123;Zoë 🦊\n00042;Ærøskøbing Ålborg\n"
+                f"1e5;{HTML_NAME}\n0099;Absent Abe\n")
 
 
 def play_roster_game(server, admin):
@@ -610,7 +620,7 @@ def test_the_spreadsheet_through_libreoffice(server, tmp_path):
         lo = {row[1]: dict(zip(header, row)) for row in sheet[1:]}
         assert set(lo) == {"007123", "00042", "1e5", "0099"}             # ids as typed
         assert lo["007123"]["name"] == "Zoë 🦊" and lo["00042"]["name"] == "Ærøskøbing Ålborg"
-        assert lo["1e5"]["name"] == "José María"
+        assert lo["1e5"]["name"] == HTML_NAME
         assert lo["0099"]["status"] == "absent"
         questions = list(csv.reader(io.StringIO((out / "results-Questions.csv").read_text("utf-8"))))
         assert questions[0][:3] == ["question", "type", "prompt"]
@@ -776,14 +786,38 @@ def test_export_dir_writes_csv_xlsx_and_report(server_factory, tmp_path):
 
     html = paths["-report.html"].read_text("utf-8")
     assert html.startswith("<!doctype html>")
-    for text in ("Cell biology", "Zoë 🦊", "Ærøskøbing Ålborg", "José María", "Absent Abe", "007123"):
+    for text in ("Cell biology", "Zoë 🦊", "Ærøskøbing Ålborg", "Absent Abe", "007123",
+                 HTML_NAME.replace("<", "\\u003c")):
         assert text in html, text
+    assert HTML_NAME not in html and html.count("</script>") == 2     # the page's own two
     embedded = re.search(r'<script id="report-data" type="application/json">(.*?)</script>', html, re.S)
     report = json.loads(embedded.group(1))
     assert report["title"] == "Cell biology" and report["state"] == "finished"
     assert report == get_json(server, admin, "/admin/api/report")
     assert not re.search(r'(src|href)="(https?:)?//', html)     # nothing from elsewhere
     wait_for(lambda: "results written to" in server.log(), message="the export's log line")
+
+
+def test_an_export_dir_that_cannot_be_written_is_told_and_harms_nothing(server_factory, tmp_path):
+    """The stick was pulled out: the teacher's page hears of it; the game and the
+    downloads carry on."""
+    missing = tmp_path / "no-stick-here"
+    server = server_factory(env={"QUIZBOX_EXPORT_DIR": str(missing)})
+    admin = server.admin_cookie()
+    instructor = server.instructor_ws(admin)
+    try:
+        cookies = {"s1": server.join("s1", "Ada")}
+        play(server, admin, server.live_sid(), [{"s1": "B"}, {"s1": "A"}, {"s1": "A"}], {"s1": "Ada"},
+             cookies=cookies)
+        error = instructor.recv_until("error", timeout=10)
+        assert error["code"] == "export_failed" and str(missing) in error["message"], error
+    finally:
+        instructor.close()
+    assert not missing.exists()
+    assert server.json("GET", "/healthz")[0] == 200
+    _, rows = csv_table(server, admin)
+    assert rows[0]["name"] == "Ada" and rows[0]["total_score"] != "0"
+    assert get_json(server, admin, "/admin/api/report")["state"] == "finished"
 
 
 @needs_soffice

@@ -15,14 +15,14 @@ import pytest
 
 from test_pages import (CHROMIUM, LAUNCH_ARGS, PHONE, PROJECTOR, Devices,  # noqa: E402
                         expect, login, next_step, shot, sync_playwright, ARTIFACTS)
-from test_after_bell import (TYPES_POOL, get_json, play_every_type, run_export_game,  # noqa: E402
+from test_after_bell import (HTML_NAME, TYPES_POOL, get_json, play_every_type, run_export_game,  # noqa: E402
                              set_roster, write_types_pools)
 
 # A4 in PostScript points, and the width the report's @page{size:A4;margin:12mm}
 # leaves for content, in CSS px (96 per inch).
 A4_POINTS = (595.28, 841.89)
 A4_CONTENT_PX = (210 - 2 * 12) / 25.4 * 96        # 703.0
-NAMES = {"ann": "Ann", "ben": "Ben Ærø", "cat": "Cat 🦊", "dan": "Dan",
+NAMES = {"ann": "Ann", "ben": "Ben Ærø", "cat": "<img src=x onerror=alert(1)>Cat 🦊", "dan": "Dan",
          "eve": "Evangeline Montgomery-Smythe"}
 
 
@@ -200,6 +200,7 @@ def test_report_page_on_screen_and_on_a4(server_factory, devices, tmp_path):
     full_shot(page, "report-3-print")
     page.emulate_media(media="screen")
 
+    assert page.locator("main img").count() == 0    # a name is text, never HTML
     # A past session's report: ?sid= after another quiz went live.
     status, body, _ = server.json("POST", "/admin/api/pools/select", json_body={"file": "other.json"},
                                   cookie=admin)
@@ -255,6 +256,8 @@ def test_exported_report_opens_from_a_file_with_no_server(server_factory, browse
         absent = page.locator("#students tbody tr", has_text="Absent Abe")
         expect(absent.locator(".tag")).to_have_text("absent")
         expect(page.locator("#students")).to_contain_text("Zoë 🦊")
+        expect(page.locator("#students")).to_contain_text(HTML_NAME)    # as text
+        assert page.locator("#students b, main img").count() == 0
         expect(page.locator("#students")).to_contain_text("007123")
         expect(page.locator("#xlsx")).to_be_hidden()     # no server to download from
         expect(page.locator("#csv")).to_be_hidden()
