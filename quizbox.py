@@ -4350,7 +4350,7 @@ def _cookie_header(name, value, max_age, same_site="Lax"):
     return f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite={same_site}"
 
 
-def read_json_body(optional=False, limit=MAX_BODY_BYTES):
+def read_json_body(optional=False, limit=MAX_BODY_BYTES, checked_later=()):
     """The request's JSON object; only JSON, so a cross-site form cannot post here.
 
     optional: the route takes no body, and an empty one with no Content-Type is {}."""
@@ -4372,7 +4372,7 @@ def read_json_body(optional=False, limit=MAX_BODY_BYTES):
         raise ApiError(400, "bad_json", "the body is not valid JSON in UTF-8")
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", "the body must be a JSON object")
-    if not storable(data):
+    if not storable({k: v for k, v in data.items() if k not in checked_later}):
         raise ApiError(400, "bad_text", "the body contains text that is not valid Unicode "
                                         "(a lone surrogate)")
     return data
@@ -4750,7 +4750,7 @@ def make_app(site: Site) -> bottle.Bottle:
     @app.post("/admin/api/roster")
     def admin_set_roster():
         site.require_admin()
-        text = read_json_body().get("csv")
+        text = read_json_body(checked_later=("csv",)).get("csv")   # parse_roster names the line
         if not isinstance(text, str):
             raise ApiError(400, "bad_request", 'send {"csv": the class list as text}')
         try:
@@ -7750,6 +7750,8 @@ function renderPlayers(m) {
     item.append(name, remove); list.append(item);
   }
   seen = new Set(m.participants.map((p) => p.student_id));
+  if ($("roster-status")) $("roster-status").textContent = m.class_list
+    ? t("roster.status", {n: m.class_list.count, joined: m.class_list.count - m.class_list.absent.length}) : t("roster.none");
   const conflicts = m.id_conflicts || [], box = $("conflicts");
   box.classList.toggle("hidden", !conflicts.length);
   box.replaceChildren(...conflicts.slice(-3).map((c) => {
@@ -8214,7 +8216,7 @@ h2{font-size:1.25rem;margin:1.6rem 0 .5rem}
 .flags li{border-inline-start:6px solid var(--bad);background:var(--card);border-start-end-radius:10px;border-end-end-radius:10px;padding:.5rem .8rem;overflow-wrap:anywhere}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.92rem;background:var(--card)}
-th,td{border-bottom:1px solid var(--line);padding:.35em .5em;text-align:start;vertical-align:top;overflow-wrap:anywhere}
+th,td{border-bottom:1px solid var(--line);padding:.35em .5em;text-align:start;vertical-align:top;overflow-wrap:break-word}
 th{background:var(--soft);position:sticky;top:0}
 td.num,th.num{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
 .right{color:var(--ok);font-weight:700}.wrong{color:var(--bad)}
@@ -8261,7 +8263,7 @@ function rightAnswer(q) {
   if (q.poll) return t("report.poll");
   if (q.type === "text") return q.correct.join(" / ");
   if (q.type === "order") return [...q.correct].join(" → ");
-  return [].concat(q.correct).join(q.type === "multi" ? " + " : " or ");
+  return [].concat(q.correct).join(q.type === "multi" ? " + " : " / ");
 }
 function table(node, headers, rows) {
   const head = el("thead"), tr = el("tr");

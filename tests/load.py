@@ -1376,9 +1376,9 @@ class SizeRun:
             self.fleet.start()
             await self.fleet.wait_all("hello", timeout=SETUP_TIMEOUT_S)
             self.check_placement(self.quizbox, "quizbox")
-            self.start_profiler()
             await self.open_projector()
             await self.join_and_connect()
+            await self.start_profiler()   # the game only: joins would swamp it
             await self.play()
             await self.collect()
             raw["driver_cpu_s"] = time.process_time() - driver_cpu0
@@ -1407,7 +1407,7 @@ class SizeRun:
 
     # -- py-spy on quizbox (--py-spy DIR)
 
-    def start_profiler(self):
+    async def start_profiler(self):
         if not self.args.py_spy:
             return
         spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
@@ -1420,6 +1420,7 @@ class SizeRun:
             stdout=subprocess.DEVNULL, stderr=open(out.with_suffix(".log"), "wb"),
             stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         self.raw["profile"] = str(out)
+        await asyncio.sleep(1.0)   # py-spy attaches before the first question
 
     def stop_profiler(self):
         profiler, self.profiler = self.profiler, None
@@ -2043,8 +2044,9 @@ def parse_args(argv):
                     help="after the game, SIGKILL quizbox, start it again on the same database "
                          "and check that its CSV has every acked answer (always on with --pi)")
     pi.add_argument("--py-spy", metavar="DIR",
-                    help="record each quizbox server with py-spy (raw collapsed stacks, 100 Hz, "
-                         "--threads --nonblocking) into DIR")
+                    help="record each quizbox server with py-spy during the game (from the "
+                         "first question to the end; raw collapsed stacks, 100 Hz, --threads "
+                         "--nonblocking) into DIR")
     parser.add_argument("--join-concurrency", type=int, default=24,
                         help="HTTP joins in flight, over all client processes [24]")
     parser.add_argument("--timeout", type=float, default=None,
