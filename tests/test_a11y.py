@@ -283,10 +283,18 @@ def test_every_screen_passes_axe_in_light_and_dark(server_factory, browser, axe_
     failing = audit.failing()
     message = []
     if failing:
-        message.append(f"{len(failing)} serious/critical axe violations:")
+        # One entry per rule and set of targets, with every screen and scheme it was seen on.
+        grouped = {}
         for screen, scheme, v in failing:
-            message.append(f"  [{v['impact']}] {v['id']} on {screen} ({scheme}), {v['count']} node(s): {v['help']}"
-                           f"\n      first targets: {', '.join(v['targets'][:3])}\n      {v['summary']}")
+            key = (v["id"], tuple(v["targets"][:3]))
+            entry = grouped.setdefault(key, {"v": v, "where": []})
+            entry["where"].append(f"{screen} ({scheme})")
+        message.append(f"{len(failing)} serious/critical axe violations ({len(grouped)} distinct):")
+        for (rule, targets), entry in grouped.items():
+            v, where = entry["v"], entry["where"]
+            message.append(f"  [{v['impact']}] {rule}: {v['help']}\n      first targets: {', '.join(targets)}"
+                           f"\n      {v['summary']}\n      on {len(where)} screen(s): {'; '.join(where[:6])}"
+                           + (" …" if len(where) > 6 else ""))
     if audit.problems:
         message.append("Other accessibility problems:\n  " + "\n  ".join(audit.problems))
     if room.errors:
