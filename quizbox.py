@@ -5073,6 +5073,14 @@ def base_url(config):
 # Codes and fields of the contract stay English: only what people read changes.
 
 STRINGS_EN = {
+    "count.answered": "{n} / {total} answered",
+    "count.right": "{n} of {total} got it right",
+    "count.median": "median {n}",
+    "reveal.correct_mark": "(correct)",
+    "report.seconds": "{n} s",
+    "announce.open": "Question {n} is open.",
+    "announce.closed": "Question {n}: the answer is shown.",
+    "announce.final": "The final results are shown.",
     "admin.finished": "Finished",
     "admin.join_at": "Join at",
     "admin.joined.one": "player joined",
@@ -5345,6 +5353,14 @@ STRINGS_EN = {
 }
 
 STRINGS_ES = {
+    "count.answered": "{n} / {total} respondieron",
+    "count.right": "{n} de {total} acertaron",
+    "count.median": "mediana {n}",
+    "reveal.correct_mark": "(correcta)",
+    "report.seconds": "{n} s",
+    "announce.open": "La pregunta {n} está abierta.",
+    "announce.closed": "Pregunta {n}: se muestra la respuesta.",
+    "announce.final": "Se muestran los resultados finales.",
     "final.pts.one": "{n} pto",
     "final.pts.other": "{n} ptos",
     "admin.finished": "Terminado",
@@ -5617,6 +5633,14 @@ STRINGS_ES = {
 }
 
 STRINGS_FR = {
+    "count.answered": "{n} / {total} ont répondu",
+    "count.right": "{n} sur {total} ont trouvé",
+    "count.median": "médiane {n}",
+    "reveal.correct_mark": "(bonne réponse)",
+    "report.seconds": "{n} s",
+    "announce.open": "La question {n} est ouverte.",
+    "announce.closed": "Question {n} : la réponse est affichée.",
+    "announce.final": "Les résultats finaux sont affichés.",
     "final.pts.one": "{n} pt",
     "final.pts.other": "{n} pts",
     "admin.finished": "Terminé",
@@ -5889,6 +5913,14 @@ STRINGS_FR = {
 }
 
 STRINGS_DE = {
+    "count.answered": "{n} / {total} haben geantwortet",
+    "count.right": "{n} von {total} lagen richtig",
+    "count.median": "Median {n}",
+    "reveal.correct_mark": "(richtig)",
+    "report.seconds": "{n} s",
+    "announce.open": "Frage {n} ist offen.",
+    "announce.closed": "Frage {n}: die Antwort wird gezeigt.",
+    "announce.final": "Die Endergebnisse werden gezeigt.",
     "final.pts.one": "{n} Pkt.",
     "final.pts.other": "{n} Pkt.",
     "admin.finished": "Beendet",
@@ -6161,6 +6193,14 @@ STRINGS_DE = {
 }
 
 STRINGS_PT = {
+    "count.answered": "{n} / {total} responderam",
+    "count.right": "{n} de {total} acertaram",
+    "count.median": "mediana {n}",
+    "reveal.correct_mark": "(certa)",
+    "report.seconds": "{n} s",
+    "announce.open": "A pergunta {n} está aberta.",
+    "announce.closed": "Pergunta {n}: a resposta está à vista.",
+    "announce.final": "Os resultados finais estão à vista.",
     "final.pts.one": "{n} pt",
     "final.pts.other": "{n} pts",
     "admin.finished": "Terminado",
@@ -6433,6 +6473,14 @@ STRINGS_PT = {
 }
 
 STRINGS_AR = {
+    "count.answered": "أجاب ⁦{n} / {total}⁩",
+    "count.right": "أصاب {n} من {total}",
+    "count.median": "الوسيط {n}",
+    "reveal.correct_mark": "(صحيحة)",
+    "report.seconds": "{n} ث",
+    "announce.open": "السؤال {n} مفتوح.",
+    "announce.closed": "السؤال {n}: ظهرت الإجابة.",
+    "announce.final": "ظهرت النتائج النهائية.",
     "final.pts.zero": "{n} نقطة",
     "final.pts.one": "{n} نقطة",
     "final.pts.two": "{n} نقطة",
@@ -6685,7 +6733,7 @@ STRINGS_AR = {
     "results.of": "{what}: {title}",
     "results.report": "التقرير",
     "results.sheet": "جدول البيانات",
-    "results.xlsx": "جدول بيانات (.xlsx)",
+    "results.xlsx": "جدول بيانات (⁦.xlsx⁩)",
     "reveal.correct": "صحيح!",
     "reveal.did_not_vote": "لم تصوّت",
     "reveal.gain.few": "+{n} نقاط",
@@ -6800,6 +6848,7 @@ input{font:inherit;padding:.6em .8em;border-radius:10px;border:2px solid var(--l
 .card{background:var(--card);border-radius:16px;padding:1.2rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 .muted{color:var(--muted)}
 .hidden{display:none!important}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .banner{position:fixed;left:0;right:0;top:0;padding:.55em 1em;text-align:center;font-weight:700;
 background:#ffd23f;color:#1b1400;z-index:20;display:flex;gap:.6em;align-items:center;justify-content:center;box-shadow:0 2px 8px rgba(0,0,0,.3)}
 .spin{width:1em;height:1em;border:3px solid currentColor;border-right-color:transparent;border-radius:50%;animation:spin 1s linear infinite;flex:none}
@@ -6810,6 +6859,7 @@ background:#ffd23f;color:#1b1400;z-index:20;display:flex;gap:.6em;align-items:ce
 .letter{font-weight:900}
 .ring{--p:1;display:grid;place-items:center;border-radius:50%;font-weight:900;font-variant-numeric:tabular-nums;
 background:radial-gradient(closest-side,var(--card) 80%,transparent 81%),conic-gradient(var(--accent) calc(var(--p)*1turn),var(--soft) 0)}
+.ring.wide{font-size:75%}
 .ring.low{background:radial-gradient(closest-side,var(--card) 80%,transparent 81%),conic-gradient(var(--bad) calc(var(--p)*1turn),var(--soft) 0);color:var(--bad)}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 [dir=rtl] .hbars .bar.right,[dir=rtl] .words li.right{box-shadow:inset -6px 0 0 var(--ok)}
@@ -6843,7 +6893,7 @@ function $(id) { return document.getElementById(id); }
 function el(tag, cls, text) {
   const node = document.createElement(tag);
   if (cls) node.className = cls;
-  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (text !== undefined && text !== null) { node.textContent = String(text); node.dir = "auto"; }
   return node;
 }
 function shape(i) {   // each choice has its own shape as well as its colour
@@ -6937,8 +6987,9 @@ function countdown(node, remainingMs, totalMs, onZero) {
   const end = performance.now() + remainingMs;
   stopCountdown(node);
   function tick() {
-    const left = Math.max(0, end - performance.now());
-    node.textContent = Math.ceil(left / 1000);
+    const left = Math.max(0, end - performance.now()), seconds = Math.ceil(left / 1000);
+    if (node.textContent !== String(seconds)) node.textContent = seconds;
+    node.classList.toggle("wide", seconds >= 100);
     node.style.setProperty("--p", totalMs ? Math.min(1, left / totalMs) : 0);
     node.classList.toggle("low", left <= 5000);
     if (left <= 0) { stopCountdown(node); if (onZero) onZero(); }
@@ -6959,7 +7010,7 @@ STUDENT_PAGE = r"""<!doctype html>
 body{min-height:100vh;min-height:100dvh;display:flex;flex-direction:column}
 .bar{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.55rem 1rem;font-size:.95rem;background:var(--card);border-bottom:1px solid var(--line)}
 .brand{font-weight:900;letter-spacing:.02em}
-.who{font-weight:700;text-align:end;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
+.who{font-weight:700;text-align:end;overflow-wrap:break-word;min-width:0}
 main{width:100%;max-width:600px;margin:0 auto;padding:1rem;flex:1;display:flex;flex-direction:column}
 main>section{flex:1;display:flex;flex-direction:column;gap:1rem}
 main>section.card{flex:0 0 auto}
@@ -7076,13 +7127,13 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
       <span id="timer" class="ring timer" role="timer" aria-label="{{q.seconds_left}}"></span></div>
     <p id="paused" class="paused hidden" role="status">{{q.paused}}</p>
     <img id="q-image" class="qimage hidden" alt="{{q.picture}}">
-    <p class="prompt" id="prompt"></p>
+    <h1 class="prompt" id="prompt"></h1>
     <div class="answers" id="answers" role="group" aria-labelledby="prompt"></div>
     <div id="typed" class="typed hidden"></div>
     <p id="answer-status" class="status" role="status" aria-live="polite"></p>
   </section>
   <section id="reveal" data-screen class="hidden">
-    <div id="verdict" class="verdict" role="status"><p class="big" id="verdict-text"></p><p class="gain" id="verdict-gain"></p></div>
+    <div id="verdict" class="verdict" role="status"><h1 class="big" id="verdict-text"></h1><p class="gain" id="verdict-gain"></p></div>
     <p id="reveal-yours"></p>
     <div id="reveal-answer" class="card hidden"><div class="muted" id="reveal-answer-label">{{reveal.the_answer}}</div><div id="reveal-chip" class="chips"></div>
       <p id="reveal-explanation" class="explanation"></p></div>
@@ -7118,7 +7169,7 @@ function showName(name) {   // a long name shrinks rather than breaking mid-word
   $("lobby-name").textContent = name;
   $("lobby-name").className = "name-big" + lengthClass(name.split(/\s+/), 10, 15);
 }
-function setWho() { $("who").textContent = me ? me.name + (me.total !== undefined ? " · " + points(me.total) + " pts" : "") : ""; }
+function setWho() { $("who").textContent = me ? me.name + (me.total !== undefined ? " · " + t("final.pts", {n: me.total}) : "") : ""; }
 function startSocket() {
   if (socket) socket.stop();
   socket = liveSocket("/ws/student/" + encodeURIComponent(sid || ""), onMessage,
@@ -7176,8 +7227,7 @@ function resend() { if (current && mine && !mine.acked && socket) socket.send({t
 function choiceButton(i, text, onclick) {
   const button = el("button", "answer choice-" + i);
   button.type = "button"; button.dataset.letter = LETTERS[i];
-  button.setAttribute("aria-label", LETTERS[i] + ": " + text);
-  button.append(shape(i), el("span", "letter", LETTERS[i]), el("span", "text", text), el("span", "pos"), el("span", "tag"));
+  button.append(shape(i), el("span", "letter", LETTERS[i]), " ", el("span", "text", text), el("span", "pos"), el("span", "tag"));
   button.onclick = onclick;
   return button;
 }
@@ -7270,6 +7320,7 @@ function renderOrder() {
   for (const button of $("answers").children) {
     const at = draft.indexOf(button.dataset.letter);
     button.classList.toggle("placed", at >= 0);
+    button.setAttribute("aria-disabled", String(at >= 0));
     button.querySelector(".pos").textContent = at >= 0 ? at + 1 : "";
   }
   $("undo").disabled = !draft.length;
@@ -7460,7 +7511,7 @@ ADMIN_PAGE = r"""<!doctype html>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 viewBox=%270 0 24 24%27%3E%3Cpath d=%27M12 2.5 22.5 21h-21z%27 fill=%27%234b2fb8%27/%3E%3C/svg%3E">
-<title>quizbox · teacher</title>
+<title>{{login.title}}</title>
 <style>/*CSS*/
 body{font-size:20px}
 #login{max-width:440px;margin:12vh auto;padding:2rem}
@@ -7491,7 +7542,7 @@ aside{display:flex;flex-direction:column;min-height:0;gap:.4rem}
 .eyebrow{font-size:.9rem;font-weight:700;color:var(--muted);text-transform:uppercase;letter-spacing:.08em}
 h1{margin:0;font-size:1.6rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .primary{font-size:1.45rem;padding:.55em 1.3em;flex:none;box-shadow:0 4px 0 rgba(0,0,0,.25)}
-.primary kbd{font:inherit;font-size:.7rem;font-weight:700;border:1.5px solid currentColor;border-radius:6px;padding:.05em .4em;opacity:.8}
+.primary kbd{font:inherit;font-size:.7rem;font-weight:700;border:1.5px solid currentColor;border-radius:6px;padding:.05em .4em}
 #stage{flex:1;min-height:0;overflow:auto;display:flex;flex-direction:column;gap:.8rem}
 .tools{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center;font-size:1rem}
 .tools .hint{margin-inline-start:auto;color:var(--muted);font-size:.9rem}
@@ -7529,7 +7580,8 @@ h1{margin:0;font-size:1.6rem;white-space:nowrap;overflow:hidden;text-overflow:el
 .hbars .right .n{color:var(--ok)}
 .track{height:12px;border-radius:6px;background:var(--soft);margin-top:.25rem;overflow:hidden}
 .track .fill{height:100%;border-radius:6px;min-width:4px;transition:width .3s}
-.hbars .bar.dim{opacity:.4}
+.hbars .bar.dim .track{opacity:.4}
+.hbars .bar.dim .hlabel .text,.hbars .bar.dim .hlabel .n{color:var(--muted)}
 .hbars .bar.right{background:var(--soft);border-radius:10px;padding:.3rem .4rem;margin:0 -.4rem;box-shadow:inset 5px 0 0 var(--ok)}
 .hbars .bar.right .track{background:var(--card)}
 .reveal-grid{display:grid;grid-template-columns:minmax(0,1.3fr) minmax(0,1fr);gap:1rem}
@@ -7560,6 +7612,7 @@ td.num,th.num{text-align:end;font-variant-numeric:tabular-nums}
 .manage-grid ul{list-style:none;padding:0;margin:0 0 .6rem}
 .manage-grid li{display:flex;gap:.6rem;align-items:center;justify-content:space-between;padding:.35em 0;border-bottom:1px solid var(--line)}
 .manage-grid li>span{min-width:0;overflow-wrap:anywhere}
+@media (prefers-color-scheme:dark){.badge{background:#1a7f37!important}}
 .badge{background:var(--ok);color:#fff;border-radius:999px;padding:.05em .6em;font-size:.8rem;font-weight:800;white-space:nowrap;flex:none}
 .problem{color:var(--bad);font-weight:700;margin:.4rem 0}
 .manage-grid .problems{display:block;color:var(--bad);margin:.2rem 0;padding-inline-start:1.2rem;list-style:disc;font-family:ui-monospace,monospace;font-size:.9rem}
@@ -7576,7 +7629,7 @@ dialog{border:0;border-radius:16px;padding:1.5rem;max-width:32rem;background:var
 dialog::backdrop{background:rgba(0,0,0,.55)}
 dialog p{font-size:1.2rem;margin:0 0 1.2rem;overflow-wrap:anywhere}
 dialog .row{display:flex;gap:.6rem;justify-content:flex-end}
-button.danger{background:var(--bad);color:#fff}
+button.danger{background:#c8102e;color:#fff}
 .conflicts{border:2px solid var(--bad);border-radius:12px;padding:.4rem .6rem;font-size:.9rem}
 .conflicts p{margin:.2rem 0;overflow-wrap:anywhere}
 .controls{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
@@ -7609,14 +7662,14 @@ button.danger{background:var(--bad);color:#fff}
 .toast{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);background:var(--fg);color:var(--bg);padding:.7em 1.2em;border-radius:12px;font-weight:700;z-index:30;max-width:90vw}
 </style></head><body>
 <div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>{{reconnecting}}</span></div>
-<section id="login" data-screen class="card hidden">
+<main id="login" data-screen class="card hidden">
   <h1>{{login.title}}</h1>
   <form id="login-form">
     <label for="password">{{login.password}}</label>
     <input id="password" type="password" autocomplete="current-password" required>
     <p id="login-error" role="alert"></p>
     <button type="submit">{{login.button}}</button></form>
-</section>
+</main>
 <div id="dashboard" data-screen class="hidden">
   <aside class="card" aria-labelledby="join-label">
     <div class="qr" id="qr" role="img" aria-label="{{admin.qr}}"></div>
@@ -7630,7 +7683,8 @@ button.danger{background:var(--bad);color:#fff}
   <main id="main">
     <div class="top"><div style="min-width:0"><div class="eyebrow" id="progress"></div><h1 id="title"></h1></div>
       <button id="primary" class="primary" type="button" aria-keyshortcuts="Space ArrowRight"></button></div>
-    <section id="stage" aria-live="polite"></section>
+    <section id="stage"></section>
+    <p id="announce" class="sr-only" role="status"></p>
     <details id="manage" class="card hidden"><summary>{{manage.summary}}</summary>
       <div class="manage-grid">
         <section id="pools-box"><h2>{{manage.pools}}</h2>
@@ -7759,7 +7813,7 @@ function renderPlayers(m) {
     line.append(el("b", "", t("conflict.wants", {name: c.current_name})),
                 el("span", "", c.name !== c.current_name ? " " + t("conflict.typing", {name: c.name}) + " " : " "));
     let_in.type = "button";
-    let_in.setAttribute("aria-label", t("conflict.let_in_as", {name: c.current_name}));
+    let_in.setAttribute("aria-label", t("conflict.let_in") + ": " + c.current_name);
     let_in.onclick = async () => {
       if (await ask(t("conflict.ask", {name: c.current_name}), t("conflict.ok")))
         socket && socket.send({type: "release", student_id: c.student_id});
@@ -7772,7 +7826,7 @@ function renderPlayers(m) {
   $("removed-summary").textContent = t("admin.removed", {n: removed.length});
   $("removed").replaceChildren(...removed.map((p) => {
     const item = el("li"), back = el("button", "mini", t("admin.let_back"));
-    back.type = "button"; back.setAttribute("aria-label", t("admin.let_back_who", {name: p.name}));
+    back.type = "button"; back.setAttribute("aria-label", t("admin.let_back") + ": " + p.name);
     back.onclick = () => socket && socket.send({type: "readmit", student_id: p.student_id});
     item.append(el("span", "pname", p.name), back);
     return item;
@@ -7804,6 +7858,10 @@ function render() {
   stopCountdown($("timer"));
   stage.replaceChildren();
   const between = game.state === "lobby" || game.state === "finished";
+  const said = game.state === "question_open" && q ? t("announce.open", {n: q.question_idx + 1})
+    : game.state === "question_closed" && q ? t("announce.closed", {n: q.question_idx + 1})
+    : game.state === "finished" ? t("announce.final") : "";
+  if ($("announce").textContent !== said) $("announce").textContent = said;   // once a step, not every second
   if (game.state === "lobby") renderLobby(stage);
   else if (game.state === "question_open" && q) renderOpen(stage);
   else if (game.state === "question_closed" && q) renderReveal(stage);
@@ -7827,7 +7885,7 @@ function controlsRow() {   // pause / resume and more time, while a question is 
   const pause = el("button", "quiet", t(game.paused ? "control.resume" : "control.pause")); pause.type = "button"; pause.id = "pause";
   pause.onclick = () => socket && socket.send({type: game.paused ? "resume" : "pause"});
   const more = el("button", "quiet", t("control.more")); more.type = "button"; more.id = "add-time";
-  more.setAttribute("aria-label", t("control.more_long"));
+  more.title = t("control.more_long");
   more.onclick = () => socket && socket.send({type: "add_time", seconds: 15});
   row.append(pause, more);
   if (game.paused) row.append(el("span", "paused-note", t("control.paused")));
@@ -7879,7 +7937,7 @@ function renderOpen(stage) {
 }
 function renderCounts() {   // the live part of an open question
   if (!histogram || !q || !$("bars") || game.state !== "question_open") return;
-  $("answered").textContent = histogram.submitted_count + " / " + histogram.total_count + " answered";
+  $("answered").textContent = t("count.answered", {n: histogram.submitted_count, total: histogram.total_count});
   $("answered-bar").style.width = (histogram.total_count ? 100 * histogram.submitted_count / histogram.total_count : 0) + "%";
   if (kindOf() !== "choice" && kindOf() !== "multi") return;   // nothing to copy from the big screen
   const counts = q.choices.map((_, i) => histogram.histogram[LETTERS[i]] || 0);
@@ -7899,7 +7957,7 @@ function letterBars(rights) {   // one row a choice: its text, its count, a bar;
   q.choices.forEach((text, i) => {
     const correct = rights.includes(LETTERS[i]), n = counts[i];
     const row = el("div", "bar" + (correct ? " right" : rights.length ? " dim" : ""));
-    row.setAttribute("aria-label", LETTERS[i] + ": " + n + (correct ? " (correct)" : ""));
+    row.setAttribute("aria-label", LETTERS[i] + ": " + n + (correct ? " " + t("reveal.correct_mark") : ""));
     const key = el("span", "key choice-" + i); key.append(shape(i), LETTERS[i]);
     const label = el("div", "hlabel");
     label.append(key, el("span", "text", text), el("span", "n", (correct ? "✓ " : "") + n));
@@ -7932,7 +7990,7 @@ function answersSummary() {   // the reveal's picture of what the class answered
       bar.style.height = (100 * b.count / top) + "%"; bar.title = b.from + "–" + b.to + ": " + b.count;
       spread.append(bar);
     }
-    const axis = el("div", "spread-axis"); axis.append(el("span", "", fmt(q.min)), el("span", "", sum.median !== null && sum.median !== undefined ? "median " + fmt(sum.median) : ""), el("span", "", fmt(q.max)));
+    const axis = el("div", "spread-axis"); axis.append(el("span", "", fmt(q.min)), el("span", "", sum.median !== null && sum.median !== undefined ? t("count.median", {n: fmt(sum.median)}) : ""), el("span", "", fmt(q.max)));
     box.append(spread, axis);
   } else {
     const list = el("div", "chips");
@@ -7943,13 +8001,13 @@ function answersSummary() {   // the reveal's picture of what the class answered
     });
     box.append(list);
   }
-  box.append(el("p", "answered", (sum.right || 0) + " of " + (sum.answered || 0) + " got it right"));
+  box.append(el("p", "answered", t("count.right", {n: sum.right || 0, total: sum.answered || 0})));
   return box;
 }
 function renderReveal(stage) {
   const h = q.histogram, given = (q.summary && q.summary.answered) || 0;
   const left = el("div", "card"), right = el("div", "card");
-  const answered = el("div", "answered", given + " / " + (given + (h.missed || 0) + (h.pending || 0)) + " answered");
+  const answered = el("div", "answered", t("count.answered", {n: given, total: given + (h.missed || 0) + (h.pending || 0)}));
   answered.id = "answered";
   left.append(answered, answersSummary());
   right.append(el("h2", "", t("reveal.top5")));
@@ -8037,17 +8095,17 @@ async function loadManage() {
     if (p.live) actions.append(el("span", "badge", t("manage.live")));
     else {
       const use = el("button", "mini", t("manage.make_live")); use.type = "button";
-      use.setAttribute("aria-label", t("manage.make_live_what", {title: p.title}));
+      use.setAttribute("aria-label", t("manage.make_live") + ": " + p.title);
       use.onclick = () => selectPool(p);
       actions.append(use);
     }
     for (const [key, href] of [["manage.edit", "/admin/editor?file="], ["manage.copy", "/admin/editor?copy="]]) {
       const link = el("a", "btn quiet mini", t(key)); link.href = href + encodeURIComponent(p.file);
-      link.setAttribute("aria-label", t(key + "_what", {title: p.title})); actions.append(link);
+      link.setAttribute("aria-label", t(key) + ": " + p.title); actions.append(link);
     }
     if (!p.live) {
       const remove = el("button", "mini", t("manage.delete")); remove.type = "button";
-      remove.setAttribute("aria-label", t("manage.delete_what", {title: p.title}));
+      remove.setAttribute("aria-label", t("manage.delete") + ": " + p.title);
       remove.onclick = async () => {
         if (!await ask(t("manage.delete_ask", {title: p.title, file: p.file}), t("manage.delete"))) return;
         const {status, data} = await api("DELETE", "/admin/api/pools/" + encodeURIComponent(p.file), {});
@@ -8327,7 +8385,7 @@ function render(r) {
       const counts = Array.isArray(q.choices) ? q.choices.map((c) => (c.letter || "“" + c.answer + "”") + " " + c.count).join(" · ")
         : q.choices ? t("report.number_spread", {min: num(q.choices.min, 6), median: num(q.choices.median, 6), max: num(q.choices.max, 6)}) : "";
       return [q.question_idx + 1, q.prompt, rightAnswer(q), right, q.discrimination === null ? "–" : num(q.discrimination, 2),
-              q.avg_ms === null ? "–" : num(q.avg_ms / 1000, 1) + " s", el("span", "counts", counts), flagText(q)];
+              q.avg_ms === null ? "–" : t("report.seconds", {n: num(q.avg_ms / 1000, 1)}), el("span", "counts", counts), flagText(q)];
     }));
   table($("students"), [["#", "num"], [t("table.name")], [t("table.id")], [t("table.points"), "num"], [t("report.col_right"), "num"], [t("report.col_answered"), "num"],
       ...r.questions.map((q) => [t("report.q_short", {n: q.question_idx + 1})])],
@@ -8392,7 +8450,7 @@ a{color:var(--accent)}
 #status{font-weight:700}
 #status.bad{color:var(--bad)}#status.ok{color:var(--ok)}
 #save{font-size:1rem;padding:.45em 1.3em}
-#save kbd{font:inherit;font-size:.7rem;border:1.5px solid currentColor;border-radius:6px;padding:0 .35em;opacity:.8}
+#save kbd{font:inherit;font-size:.7rem;border:1.5px solid currentColor;border-radius:6px;padding:0 .35em}
 .notices{flex:none;padding:0 1rem;display:flex;flex-direction:column;gap:.5rem;max-height:45vh;overflow:auto}
 .notice{margin-top:.5rem;border-radius:12px;padding:.55rem .9rem;background:var(--card);border-left:6px solid var(--accent);display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 .notice.bad{border-left-color:var(--bad)}
@@ -8552,7 +8610,7 @@ dialog::backdrop{background:rgba(0,0,0,.55)}
 dialog h2{margin:0 0 .8rem;font-size:1.3rem}
 dialog p{margin:0 0 1rem;overflow-wrap:anywhere}
 dialog .row{display:flex;gap:.6rem;justify-content:flex-end;flex-wrap:wrap}
-button.danger{background:var(--bad);color:#fff}
+button.danger{background:#c8102e;color:#fff}
 @media (prefers-color-scheme:dark){button.danger{color:#1a0006}}
 #gallery{max-width:52rem}
 .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:.6rem;max-height:55vh;overflow:auto;margin:0 0 1rem;padding:.2rem}
@@ -9432,7 +9490,7 @@ function pictureBox(m, i, p) {
   if (m.image) row.append(thumbnail(m.image, "thumb", "The question's picture, " + m.image));
   else row.append(el("span", "nothumb", "No picture"));
   const tools = el("div", "tools");
-  tools.append(button(m.image ? "Choose another" : "Choose from the box", "tool", () => openGallery(m), "Choose a picture from the box"));
+  tools.append(button(m.image ? "Choose another" : "Choose from the box", "tool", () => openGallery(m)));
   const upload = el("label", "upload tool"), file = el("input");
   file.type = "file"; file.id = "q-upload"; file.accept = "image/png,image/jpeg,image/gif,image/webp";
   file.addEventListener("change", () => { if (file.files[0]) uploadPicture(m, file.files[0]); });

@@ -1386,7 +1386,8 @@ class SizeRun:
                 await self.ceiling()
             # What else ran on the machine meanwhile (a test suite, a build) shows up here.
             workers = raw.get("bare_reports", raw["quiz_reports"]).values()
-            ours = (raw.get("server_cpu_s", 0) + raw.get("bare_cpu_s", 0) + time.process_time()
+            ours = (raw.get("server_cpu_s", 0) + raw.get("bare_cpu_s", 0)
+                    + raw.get("verify_cpu_s", 0) + time.process_time()
                     - driver_cpu0 + sum(d["total_cpu_s"] for d in workers))
             raw["other_cpu_s"] = machine_cpu_s() - machine_cpu0 - ours
             raw["run_s"] = time.monotonic() - started
@@ -1583,6 +1584,8 @@ class SizeRun:
             if status != 200:
                 raise RuntimeError(f"durability check: the CSV answered {status}: {body[:200]!r}")
         finally:
+            if verifier.proc is not None and verifier.proc.poll() is None:
+                raw["verify_cpu_s"] = verifier.cpu_seconds()   # ours, not the machine's noise
             verifier.stop()
         rows = {row["student_id"]: row for row in
                 csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
