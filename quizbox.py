@@ -7603,7 +7603,8 @@ h2{font-size:1.2rem;margin:0 0 .4rem;color:var(--muted);text-transform:uppercase
 .table-wrap{overflow:auto;max-height:28rem;padding-top:0}
 table{border-collapse:collapse;width:100%;font-size:1.05rem;table-layout:fixed}
 td,th{text-align:start;padding:.3em .5em;border-bottom:1px solid var(--line);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-th:nth-child(1){width:3em}th:nth-child(3){width:22%}th:nth-child(4){width:5.5em}
+th.rank{width:3em}th.id{width:22%}th.points{width:6.5em}
+td.name{white-space:normal;overflow-wrap:break-word}
 th{position:sticky;top:0;background:var(--card)}
 td.num,th.num{text-align:end;font-variant-numeric:tabular-nums}
 #manage{font-size:1rem;flex:none}
@@ -7649,7 +7650,7 @@ button.danger{background:#c8102e;color:#fff}
 .words li.right{box-shadow:inset 6px 0 0 var(--ok)}
 .words .text{flex:1;min-width:0;overflow-wrap:anywhere;font-weight:700}
 .words .n{font-weight:900;font-variant-numeric:tabular-nums}
-.final .podium{height:14rem;margin-bottom:.6rem}
+.final .podium{height:11rem;margin-bottom:.6rem}
 .final .step .who{font-size:1.3rem}.final .step .block{font-size:2rem}
 .hardest{font-size:1rem;gap:.25rem}
 .hardest li{padding:.2em .6em}
@@ -8046,11 +8047,11 @@ function renderFinal(stage) {
     left.append(el("h2", "", t("final.hardest")), list);
   }
   const table = el("table"), head = el("tr");
-  for (const [h, cls] of [["#", "num"], [t("table.name"), ""], ...(showIds ? [[t("table.id"), ""]] : []), [t("table.points"), "num"]]) head.append(el("th", cls, h));
+  for (const [h, cls] of [["#", "num rank"], [t("table.name"), "name"], ...(showIds ? [[t("table.id"), "id"]] : []), [t("table.points"), "num points"]]) head.append(el("th", cls, h));
   table.append(head);
   for (const r of leaderboard) {
     const row = el("tr");
-    for (const [v, cls] of [[r.rank, "num"], [r.name, ""], ...(showIds ? [[r.student_id, ""]] : []), [points(r.score), "num"]]) row.append(el("td", cls, v));
+    for (const [v, cls] of [[r.rank, "num"], [r.name, "name"], ...(showIds ? [[r.student_id, ""]] : []), [points(r.score), "num"]]) row.append(el("td", cls, v));
     table.append(row);
   }
   if (!leaderboard.length) right.append(el("p", "muted", t("final.nobody")));
@@ -8062,7 +8063,7 @@ function renderFinal(stage) {
   const report = el("a", "btn quiet", t("results.report")); report.href = "/admin/report"; report.target = "_blank";
   const sheet = el("a", "btn quiet", t("results.xlsx")); sheet.href = "/admin/api/xlsx"; sheet.download = "";
   const row = el("div", "controls"); row.append(download, sheet, report);
-  left.append(row);
+  right.prepend(row);   // in view at the top of the ranking, whatever the podium's height
   final.append(left, right);
   stage.append(final);
 }
