@@ -1074,7 +1074,7 @@ class GameError(Exception):
         self.code, self.message = code, message
 
 
-@dataclass
+@dataclass(slots=True)   # one per student (and answer): no __dict__ each
 class QuestionEvent:
     question_idx: int
     time_limit_s: int
@@ -1100,7 +1100,7 @@ class QuestionEvent:
         return max(0, self.deadline_ms - (self.paused_at_ms if self.paused else at_ms))
 
 
-@dataclass
+@dataclass(slots=True)   # one per student (and answer): no __dict__ each
 class Submission:
     student_id: str
     question_idx: int
@@ -1113,7 +1113,7 @@ class Submission:
     durable: bool = False       # committed to the database
 
 
-@dataclass
+@dataclass(slots=True)   # one per student (and answer): no __dict__ each
 class Participant:
     student_id: str
     name: str
@@ -3533,12 +3533,14 @@ class Connection:
     stopped reading gets an outbox and a sender of its own, so it delays
     nobody else, and it is dropped when that outbox or a send takes too long."""
 
+    __slots__ = ("ws", "role", "student_id", "os_socket", "outbox", "sender", "closing", "heard")
+
     def __init__(self, ws, role, student_id=None):
         self.ws, self.role, self.student_id = ws, role, student_id
         self.os_socket = ws.handler.socket._sock   # gevent's non-blocking socket underneath
         with contextlib.suppress(AttributeError):
             ws.connection = self
-        self.outbox = deque()
+        self.outbox = None        # a deque only while frames wait for a slow phone
         self.sender = None        # a greenlet while the outbox drains
         self.closing = False
         self.heard = time.monotonic()   # the last frame from the other end
@@ -3560,7 +3562,7 @@ class Connection:
             self.abort()
             return
         if sent < len(data):
-            self.outbox.append(data[sent:])
+            self.outbox = deque([data[sent:]])
             self.sender = gevent.spawn(self._drain)
 
     def send_message(self, message):
@@ -3579,7 +3581,8 @@ class Connection:
     def abort(self):
         """Drop the socket now; its reader sees the end and detaches it."""
         self.closing = True
-        self.outbox.clear()
+        if self.outbox:
+            self.outbox.clear()
         with contextlib.suppress(Exception):
             self.ws.handler.socket.shutdown(socket.SHUT_RDWR)
 
@@ -3592,7 +3595,7 @@ class Connection:
         except (gevent.Timeout, OSError, AttributeError):
             self.abort()   # a phone that stopped reading, or a socket already gone
         finally:
-            self.sender = None
+            self.sender = self.outbox = None
 
     def stop(self):
         self.closing = True
