@@ -118,6 +118,7 @@ MEDIA_MAX_BYTES = 2 * 1024 * 1024   # a picture; phones on a busy Wi-Fi fetch it
 MAX_FRAME_BYTES = 4096          # a student's frame is a few dozen bytes
 MAX_BODY_BYTES = 1024 * 1024    # a JSON body: an uploaded pool or an imported file
 MEDIA_BODY_BYTES = 3 * 1024 * 1024   # ... but a picture, base64 in JSON, may be 2 MB
+READ_BUFFER_BYTES = 1024        # per socket: a phone's frames are tiny, and bodies stream through
 SEND_BACKLOG_LIMIT = 500        # frames queued for one socket before it is dropped
 SEND_TIMEOUT_S = 10.0           # a phone that reads nothing for this long is dropped
 CLOSE_GRACE_S = 2.0             # time a client gets to answer our close frame
@@ -3517,9 +3518,17 @@ class BoundedWebSocket(WebSocket):
 
 
 class QuizHandler(WebSocketHandler):
-    """gevent-websocket's handler with Nagle's algorithm off: a response or a
-    frame goes out at once. With it on, each request after the first on a
-    keep-alive connection waited 40 ms for the client's delayed ACK."""
+    """gevent-websocket's handler with Nagle's algorithm off (a response or a
+    frame goes out at once; with it on, each request after the first on a
+    keep-alive connection waited 40 ms for the client's delayed ACK) and a
+    small read buffer."""
+
+    def __init__(self, sock, address, server):
+        super().__init__(sock, address, server)
+        # A socket's read buffer lives as long as the phone: 8 KiB by default,
+        # 40 MB at 5,000 phones, for frames of a few dozen bytes. Nothing has
+        # been read yet, so the smaller one misses nothing.
+        self.rfile = sock.makefile("rb", READ_BUFFER_BYTES)
 
     def handle(self):
         with contextlib.suppress(OSError):
