@@ -4273,7 +4273,9 @@ class Hub:
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             connection.send_message(msg_error("bad_message", 'expected a JSON object with a "type"'))
             return
-        if not storable(message):
+        # The frame is valid UTF-8 (checked on reading), so only a \u escape can
+        # make a lone surrogate: the full check only for frames that have one.
+        if "\\u" in text and not storable(message):
             connection.send_message(msg_error("bad_message", "the frame contains text that is "
                                                              "not valid Unicode"))
             return
