@@ -43,8 +43,7 @@ from pathlib import Path
 
 import pytest
 
-from test_pages import (CHROMIUM, LAUNCH_ARGS, PHONE, PROJECTOR, expect,  # noqa: E402
-                        next_step, shot, sync_playwright)
+from test_pages import (browser, PHONE, PROJECTOR, expect, next_step, shot)  # noqa: E402,F401,F811 (browser: the one Chromium fixture)
 from conftest import DEFAULT_PASSWORD  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,14 +77,6 @@ def axe_js():
             pytest.fail(why)
         pytest.skip(why)
     return path.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 class Audit:

@@ -22,19 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from test_pages import (CHROMIUM, LAUNCH_ARGS, PHONE, PROJECTOR, Devices,  # noqa: E402
-                        expect, join, login, shot, sync_playwright)
+from test_pages import (browser, PHONE, PROJECTOR, Devices, expect, join, login, shot)  # noqa: E402,F401,F811 (browser: the one Chromium fixture)
 
 POOLS = Path(__file__).resolve().parent.parent / "pools"
 NARROW = {"width": 820, "height": 700}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -39,8 +39,7 @@ from pathlib import Path
 
 import pytest
 
-from test_pages import (CHROMIUM, LAUNCH_ARGS, PHONE, PROJECTOR, expect,  # noqa: E402
-                        next_step, sync_playwright)
+from test_pages import (browser, PHONE, PROJECTOR, expect, next_step)  # noqa: E402,F401,F811 (browser: the one Chromium fixture)
 from conftest import DEFAULT_PASSWORD, sample_pool  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,14 +52,6 @@ NAMES = {"en": ("Ada Lovelace", "Bo"), "es": ("María José", "Bo"), "fr": ("Él
 NUMBER_QUESTION = {"type": "number", "prompt": "How many chambers has a human heart?",
                    "min": 0, "max": 10, "step": 1, "correct": 4, "tolerance": 0,
                    "explanation": "Two atria and two ventricles."}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def the_pool(language=None):

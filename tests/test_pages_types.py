@@ -23,21 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from test_pages import (CHROMIUM, LAUNCH_ARGS, PHONE, PROJECTOR, Devices,  # noqa: E402
-                        expect, join, login, next_step, shot, sync_playwright)
+from test_pages import (browser, PHONE, PROJECTOR, Devices, expect, join, login, next_step,  # noqa: E402,F401,F811 (browser: the one Chromium fixture)
+                        shot)
 
 POOL_DIR = Path(__file__).resolve().parent.parent / "pools"
 POOL = json.loads((POOL_DIR / "all-types.json").read_text(encoding="utf-8"))
 QUESTIONS = POOL["questions"]
 TITLE_SHOT = "types-q{n:02}-{kind}-{who}-{step}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
