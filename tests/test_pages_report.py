@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from test_pages import (browser, ARTIFACTS, PHONE, PROJECTOR, Devices, expect, login,  # noqa: E402,F401,F811 (browser: the one Chromium fixture)
+from test_pages import (browser, devices, ARTIFACTS, PHONE, PROJECTOR, Devices, expect, login,  # noqa: E402,F401,F811 (browser: the one Chromium fixture)
                         next_step, shot)
 from test_after_bell import (HTML_NAME, get_json, play_every_type, run_export_game,  # noqa: E402
                              set_roster, write_types_pools)
@@ -24,19 +24,6 @@ A4_POINTS = (595.28, 841.89)
 A4_CONTENT_PX = (210 - 2 * 12) / 25.4 * 96        # 703.0
 NAMES = {"ann": "Ann", "ben": "Ben Ærø", "cat": "<img src=x onerror=alert(1)>Cat 🦊", "dan": "Dan",
          "eve": "Evangeline Montgomery-Smythe"}
-
-
-@pytest.fixture
-def devices(browser):
-    opened = []
-
-    def make(server):
-        opened.append(Devices(browser, server))
-        return opened[-1]
-
-    yield make
-    for d in opened:
-        d.close()
 
 
 def full_shot(page, name):
