@@ -32,7 +32,7 @@ Sections, in the order data flows (each starts with a "# Name ####" banner):
     Command line         serve, check, import
 """
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 if __name__ == "__main__":
     # Patch before anything imports socket or threading, and only when run as
