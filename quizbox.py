@@ -7164,7 +7164,7 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
 .paused{background:#ffd23f;color:#1b1400;border-radius:12px;padding:.5em;text-align:center;font-weight:800}
 </style></head><body>
 <div id="banner" class="banner hidden" role="status" aria-live="polite"><span class="spin" aria-hidden="true"></span><span>{{reconnecting}}</span></div>
-<header class="bar"><span class="brand">quizbox</span><span id="who" class="who"></span></header>
+<header class="bar"><span class="brand">quizbox</span><span id="who" class="who" dir="auto"></span></header>
 <main>
   <section id="loading" data-screen class="center"><p class="muted">{{loading}}</p></section>
   <section id="join" data-screen class="card hidden">
@@ -7183,8 +7183,8 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
   <section id="lobby" data-screen class="center hidden">
     <div class="tick" aria-hidden="true">✓</div>
     <h1>{{lobby.in}}</h1>
-    <p id="lobby-name" class="name-big"></p>
-    <p id="lobby-title" class="muted"></p>
+    <p id="lobby-name" class="name-big" dir="auto"></p>
+    <p id="lobby-title" class="muted" dir="auto"></p>
     <p>{{lobby.wait}}</p>
     <div class="dots" aria-hidden="true"><span></span><span></span><span></span></div>
   </section>
@@ -7193,7 +7193,7 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
       <span id="timer" class="ring timer" role="timer" aria-label="{{q.seconds_left}}"></span></div>
     <p id="paused" class="paused hidden" role="status">{{q.paused}}</p>
     <img id="q-image" class="qimage hidden" alt="{{q.picture}}">
-    <h1 class="prompt" id="prompt"></h1>
+    <h1 class="prompt" id="prompt" dir="auto"></h1>
     <div class="answers" id="answers" role="group" aria-labelledby="prompt"></div>
     <div id="typed" class="typed hidden"></div>
     <p id="answer-status" class="status" role="status" aria-live="polite"></p>
@@ -7202,13 +7202,13 @@ input[type=range]{width:100%;height:2.6rem;accent-color:var(--accent);padding:0;
     <div id="verdict" class="verdict" role="status"><h1 class="big" id="verdict-text"></h1><p class="gain" id="verdict-gain"></p></div>
     <p id="reveal-yours"></p>
     <div id="reveal-answer" class="card hidden"><div class="muted" id="reveal-answer-label">{{reveal.the_answer}}</div><div id="reveal-chip" class="chips"></div>
-      <p id="reveal-explanation" class="explanation"></p></div>
+      <p id="reveal-explanation" class="explanation" dir="auto"></p></div>
     <div class="stats"><div class="stat"><b id="reveal-total"></b><span>{{reveal.points_in_all}}</span></div>
       <div class="stat"><b id="reveal-rank"></b><span id="reveal-rank-label">{{reveal.your_rank}}</span></div></div>
     <p class="muted status" id="reveal-next">{{reveal.wait_next}}</p>
   </section>
   <section id="ended" data-screen class="center hidden">
-    <h1 id="ended-title">{{end.title}}</h1>
+    <h1 id="ended-title" dir="auto">{{end.title}}</h1>
     <p class="muted" style="margin:0">{{end.you_finished}}</p>
     <p class="rank-big" id="ended-rank"></p>
     <p class="muted" id="ended-of" style="margin:0 0 .8rem"></p>
@@ -7741,14 +7741,14 @@ button.danger{background:#c8102e;color:#fff}
   <aside class="card" aria-labelledby="join-label">
     <div class="qr" id="qr" role="img" aria-label="{{admin.qr}}"></div>
     <h2 class="join-label" id="join-label">{{admin.join_at}}</h2>
-    <div class="join-url" id="join-url"></div>
+    <div class="join-url" id="join-url" dir="ltr"></div>
     <div class="count-row"><span class="count" id="count">0</span><span class="muted" id="count-label"></span></div>
     <div id="conflicts" class="conflicts hidden" role="status"></div>
     <ul id="players" class="players" aria-label="{{admin.participants}}"></ul>
     <details id="removed-box" class="hidden"><summary id="removed-summary"></summary><ul id="removed"></ul></details>
   </aside>
   <main id="main">
-    <div class="top"><div style="min-width:0"><div class="eyebrow" id="progress"></div><h1 id="title"></h1></div>
+    <div class="top"><div style="min-width:0"><div class="eyebrow" id="progress"></div><h1 id="title" dir="auto"></h1></div>
       <button id="primary" class="primary" type="button" aria-keyshortcuts="Space ArrowRight"></button></div>
     <section id="stage"></section>
     <p id="announce" class="sr-only" role="status"></p>
