@@ -7717,6 +7717,8 @@ button.danger{background:#c8102e;color:#fff}
 .words .text{flex:1;min-width:0;overflow-wrap:anywhere;font-weight:700}
 .words .n{font-weight:900;font-variant-numeric:tabular-nums}
 .final .podium{height:11rem;margin-bottom:.6rem}
+.final .controls{margin-bottom:.5rem}
+.final .controls .btn{font-size:.85rem;padding:.35em .75em;box-shadow:none}
 .final .step .who{font-size:1.3rem}.final .step .block{font-size:2rem}
 .hardest{font-size:1rem;gap:.25rem}
 .hardest li{padding:.2em .6em}
