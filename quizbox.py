@@ -1295,6 +1295,7 @@ class Game:
         self.participants = {}      # student_id → Participant, kicked ones included
         self.roster = None          # the class list, student_id → name; None: anyone may join
         self._ranking = None        # cached; dropped whenever a total or a player changes
+        self._hardest = (None, [])  # (the ranking it was worked out with, question indexes)
         self._orders = {i: order_permutation(self.sid, i, len(q.choices))
                         for i, q in enumerate(pool.questions) if q.kind == "order"}
 
@@ -1388,6 +1389,21 @@ class Game:
                         "min": question.low, "max": question.high,
                         "tolerance": question.tolerance}
         return summary
+
+    def hardest_questions(self, count=3):
+        """The closed scored questions the fewest got right: what to go over. Kept
+        with the ranking (a new one whenever an answer or a player changes), since
+        every phone that reconnects at the end is told them."""
+        ranked = self.ranking()
+        if self._hardest[0] is not ranked:
+            shares = []
+            for idx, event in self.events.items():
+                summary = self.summary(idx) if event.closed_at_ms is not None and \
+                    not self.pool.questions[idx].is_poll else {}
+                if summary.get("answered"):
+                    shares.append((summary["right"] / summary["answered"], idx))
+            self._hardest = (ranked, [idx for _, idx in sorted(shares)[:count]])
+        return self._hardest[1]
 
     def all_answered(self, present_ids) -> bool:
         """True once every player present (connected, or only just gone) has
@@ -3353,17 +3369,22 @@ def reveal_for(player, idx, rank):
             "your_rank": rank, "your_total": player.total}
 
 
+def played_question(game, idx):
+    """A question played and closed, as the reveal told it (without what the class
+    answered: that walks every player, and a phone's review does not need it)."""
+    question = game.pool.questions[idx]
+    return {**_question_fields(game, idx), "correct": game.right_answer(idx),
+            "poll": question.is_poll, "tolerance": question.tolerance}
+
+
 def played_questions(game):
-    """The questions played and closed, as the reveal told them."""
-    return [{**_question_fields(game, idx), "correct": game.right_answer(idx),
-             "poll": game.pool.questions[idx].is_poll, **game.summary(idx)}
-            for idx, event in game.events.items() if event.closed_at_ms is not None]
+    return [played_question(game, idx) for idx, event in game.events.items()
+            if event.closed_at_ms is not None]
 
 
-def hardest(game, count=3):
-    """The scored questions the fewest got right: what the class should go over."""
-    scored = [q for q in played_questions(game) if not q["poll"] and q["answered"]]
-    return sorted(scored, key=lambda q: (q["right"] / q["answered"], q["question_idx"]))[:count]
+def hardest(game):
+    """The scored questions the fewest got right, with the class's answers."""
+    return [played_question(game, idx) | game.summary(idx) for idx in game.hardest_questions()]
 
 
 def msg_ended(game, ranked):
