@@ -222,3 +222,33 @@ def error_reply(ws, send, timeout=3.0):
         message = ws.recv_json(timeout=max(0.0, deadline - time.monotonic()))
         if message.get("type") in ("error", "submit_ack", "pong"):
             return message
+
+
+def is_error(status, body, want_status=None, code=None):
+    """A 4xx JSON {"error", "message"} (of that status and code when given)."""
+    assert 400 <= status < 500, (status, body)
+    assert isinstance(body, dict) and isinstance(body.get("error"), str) \
+        and isinstance(body.get("message"), str), body
+    if want_status is not None:
+        assert status == want_status, (status, body)
+    if code is not None:
+        assert body["error"] == code, body
+    return True
+
+
+def assert_clean_log(server):
+    log = server.log()
+    assert "Traceback" not in log, log[-4000:]
+
+
+def submit(ws, answer, idx=0):
+    ws.send_json({"type": "submit", "question_idx": idx, "answer": answer})
+
+
+def first_reply(ws, timeout=10.0):
+    """The next submit_ack or error on ws."""
+    deadline = time.monotonic() + timeout
+    while True:
+        message = ws.recv_json(timeout=max(0.0, deadline - time.monotonic()))
+        if message["type"] in ("submit_ack", "error"):
+            return message

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import sample_pool
-from qbtest import close_all, parse_csv
+from qbtest import close_all, parse_csv, wait_for
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -140,15 +140,6 @@ def unformula(cell):
     return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 
 
-def wait_for(predicate, timeout=10.0, message="condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(0.05)
 
 
 def ask_instructor(instructor, message, wanted):
@@ -758,7 +749,7 @@ def run_export_game(server_factory, tmp_path):
     server = server_factory(env={"QUIZBOX_EXPORT_DIR": str(folder)})
     admin = server.admin_cookie()
     play_roster_game(server, admin)
-    names = wait_for(lambda: exported(folder, "bio101"), message="the exported files")
+    names = wait_for(lambda: exported(folder, "bio101"), timeout=10, message="the exported files")
     paths = {}
     for name in names:
         suffix = "-report.html" if name.endswith("-report.html") else Path(name).suffix
@@ -795,7 +786,7 @@ def test_export_dir_writes_csv_xlsx_and_report(server_factory, tmp_path):
     assert report["title"] == "Cell biology" and report["state"] == "finished"
     assert report == get_json(server, admin, "/admin/api/report")
     assert not re.search(r'(src|href)="(https?:)?//', html)     # nothing from elsewhere
-    wait_for(lambda: "results written to" in server.log(), message="the export's log line")
+    wait_for(lambda: "results written to" in server.log(), timeout=10, message="the export's log line")
 
 
 def test_an_export_dir_that_cannot_be_written_is_told_and_harms_nothing(server_factory, tmp_path):

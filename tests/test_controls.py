@@ -17,7 +17,7 @@ import time
 import pytest
 
 from conftest import sample_pool
-from qbtest import (NO_LIMIT, close_all, close_code, drain, get_csv, parse_csv, recv_matching,
+from qbtest import (NO_LIMIT, close_all, is_error, submit, close_code, drain, get_csv, parse_csv, recv_matching,
                     speed_score)
 
 SID = "bio101"   # sample_pool()'s session
@@ -79,8 +79,6 @@ def types_of(messages):
     return [m.get("type") for m in messages]
 
 
-def submit(ws, answer, idx=0):
-    ws.send_json({"type": "submit", "question_idx": idx, "answer": answer})
 
 
 def reply_to_submit(ws, timeout=5.0):
@@ -101,15 +99,6 @@ def csv_by_id(server, admin):
     return {row[1]: dict(zip(header, row)) for row in rows}
 
 
-def is_error(status, body, want_status=None, code=None):
-    assert 400 <= status < 500, (status, body)
-    assert isinstance(body, dict) and isinstance(body.get("error"), str) \
-        and isinstance(body.get("message"), str), body
-    if want_status is not None:
-        assert status == want_status, (status, body)
-    if code is not None:
-        assert body["error"] == code, body
-    return True
 
 
 def join(server, student_id, name, cookie=None):

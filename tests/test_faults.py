@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import QuizServer, sample_pool
-from qbtest import get_csv, now_ms, parse_csv
+from qbtest import assert_clean_log, first_reply, get_csv, now_ms, parse_csv, submit
 from wsclient import (OP_PING, OP_TEXT, WSClient, WSClosed, _read_http_response_head,
                       accept_key, encode_frame)
 
@@ -68,9 +68,6 @@ def start(tmp_path):
         server.stop()
 
 
-def assert_clean_log(server):
-    log = server.log()
-    assert "Traceback" not in log, log[-4000:]
 
 
 def parallel(function, items, workers=32):
@@ -127,17 +124,8 @@ def same_ack(stored, ack):
             and stored["elapsed_ms"] == ack["elapsed_ms"])
 
 
-def first_reply(ws, timeout=10.0):
-    """The next submit_ack or error on ws."""
-    deadline = time.monotonic() + timeout
-    while True:
-        message = ws.recv_json(timeout=max(0.0, deadline - time.monotonic()))
-        if message["type"] in ("submit_ack", "error"):
-            return message
 
 
-def submit(ws, answer, idx=0):
-    ws.send_json({"type": "submit", "question_idx": idx, "answer": answer})
 
 
 # 1. A crash in the middle of a burst ###########################################

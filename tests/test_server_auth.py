@@ -2,26 +2,14 @@
 over real HTTP and real sockets."""
 
 import base64
-import importlib.util
 import json
 
 import pytest
 
-from conftest import QUIZBOX
-from qbtest import close_all, close_code, wait_for
+from qbtest import close_all, close_code, is_error, wait_for
 from wsclient import WSClient
 
 
-def is_error(status, body, want_status=None, code=None):
-    """A 4xx JSON {"error", "message"} (of that status and code when given)."""
-    assert 400 <= status < 500, (status, body)
-    assert isinstance(body, dict) and isinstance(body.get("error"), str) \
-        and isinstance(body.get("message"), str), body
-    if want_status is not None:
-        assert status == want_status, (status, body)
-    if code is not None:
-        assert body["error"] == code, body
-    return True
 
 
 def join(server, student_id="s1", name="Ann", sid="bio101"):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import QUIZBOX, REPO_ROOT, QuizServer, sample_pool
-from qbtest import close_all, get_csv, parse_csv
+from qbtest import assert_clean_log, close_all, first_reply, get_csv, parse_csv, submit
 
 SID = "bio101"   # sample_pool()'s session
 PREVIOUS_COMMIT = "e9b27b2"   # quizbox.py before schema 2 (one device per id, pausable clock)
@@ -72,22 +72,10 @@ def launch(tmp_path):
         server.stop()
 
 
-def assert_clean_log(server):
-    log = server.log()
-    assert "Traceback" not in log, log[-4000:]
 
 
-def submit(ws, answer, idx=0):
-    ws.send_json({"type": "submit", "question_idx": idx, "answer": answer})
 
 
-def first_reply(ws, timeout=10.0):
-    """The next submit_ack or error on ws."""
-    deadline = time.monotonic() + timeout
-    while True:
-        message = ws.recv_json(timeout=max(0.0, deadline - time.monotonic()))
-        if message["type"] in ("submit_ack", "error"):
-            return message
 
 
 def csv_rows(server, admin=None):
