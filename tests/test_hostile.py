@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from conftest import QuizServer, sample_pool
 from qbtest import get_csv
 from wsclient import (OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_PING, OP_PONG, OP_TEXT,
-                      WSClient, WSClosed)
+                      WSClient, WSClosed, encode_frame)
 
 SID = "bio101"
 LETTERS = {0: "ABCD", 1: "ABC", 2: "AB"}      # sample_pool(): choices per question
@@ -345,6 +345,44 @@ def test_fragmented_messages_are_reassembled_and_judged_whole(env, figures):
     reply = ws.recv_json()
     assert (reply["type"], reply["code"]) == ("error", "bad_answer"), reply
     figures["hostile inputs tried: WebSocket frames"] += 2
+    assert_healthy(env, before)
+
+
+def test_frames_are_read_however_tcp_cuts_them(env, figures):
+    """The reader takes whatever one recv holds: frames together, a frame in
+    pieces, a frame that came in the handshake's own segment."""
+    before = snapshot(env)
+    ws = alice_socket(env)
+    bad_submit = b'{"type":"submit","question_idx":0,"answer":"Z"}'
+    together = b"".join(encode_frame(OP_TEXT, payload, mask_key=os.urandom(4))
+                        for payload in (b'{"type":"ping"}', bad_submit, b'{"type":"ping"}'))
+    ws.sock.sendall(together)
+    assert [ws.recv_json()["type"] for _ in range(3)] == ["pong", "error", "pong"]
+    for byte in encode_frame(OP_TEXT, b'{"type":"ping"}', mask_key=os.urandom(4)):
+        ws.sock.sendall(bytes([byte]))
+        time.sleep(0.002)
+    assert ws.recv_json()["type"] == "pong"
+    big = json.dumps({"type": "ping", "pad": "x" * 20000}).encode()   # several recvs' worth
+    ws.sock.sendall(encode_frame(OP_TEXT, big, mask_key=os.urandom(4)))
+    assert ws.recv_json()["code"] == "bad_message"
+    early = encode_frame(OP_TEXT, b'{"type":"ping"}', mask_key=os.urandom(4))
+    with WSClient.connect(f"{env.server.ws_base}/ws/student/{SID}", cookie=env.cookies["bob"],
+                          early=early) as other:
+        other.recv_until("pong")   # after where the class is: state, question, its ack
+    figures["hostile inputs tried: WebSocket frames"] += 6
+    assert_healthy(env, before)
+
+
+def test_bad_text_ends_a_fragmented_message_at_its_first_fragment(env, figures):
+    before = snapshot(env)
+    ws = alice_socket(env)
+    ws.send_raw_frame(OP_TEXT, b'{"type":"\xff', fin=False)   # the rest never comes
+    try:
+        reply = ws.recv_json(timeout=5)
+        pytest.fail(f"expected the socket closed, got {reply}")
+    except WSClosed as closed:
+        assert closed.code in (1007, None)
+    figures["hostile inputs tried: WebSocket frames"] += 1
     assert_healthy(env, before)
 
 

@@ -124,7 +124,8 @@ class WSClient:
         self._close_sent = False
 
     @classmethod
-    def connect(cls, url, cookie=None, origin=None, timeout=5.0):
+    def connect(cls, url, cookie=None, origin=None, timeout=5.0, early=b""):
+        """early: bytes sent in the same write as the request, before the answer."""
         parts = urlsplit(url)
         if parts.scheme != "ws":
             raise ValueError(f"only ws:// URLs are supported, not {url!r}")
@@ -147,7 +148,7 @@ class WSClient:
             lines.append(f"Origin: {origin}")
         sock = socket.create_connection((parts.hostname, port), timeout=timeout)
         try:
-            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + early)
             status, headers, rest = _read_http_response_head(sock, time.monotonic() + timeout)
             if status != 101:
                 raise WSHandshakeError(status, headers, rest)
