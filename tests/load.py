@@ -1416,8 +1416,8 @@ class SizeRun:
         out.parent.mkdir(parents=True, exist_ok=True)
         # --nonblocking: read the server's memory without pausing it (a pause would be measured)
         self.profiler = subprocess.Popen(
-            [spy, "record", "--pid", str(self.quizbox.proc.pid), "--rate", os.environ.get("QB_SPY_RATE", "100"), "--threads",
-             *os.environ.get("QB_SPY_FLAGS", "--nonblocking").split(), "--format", "raw", "--output", str(out)],
+            [spy, "record", "--pid", str(self.quizbox.proc.pid), "--rate", "100", "--threads",
+             "--nonblocking", "--format", "raw", "--output", str(out)],
             stdout=subprocess.DEVNULL, stderr=open(out.with_suffix(".log"), "wb"),
             stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         self.raw["profile"] = str(out)
