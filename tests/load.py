@@ -1726,6 +1726,11 @@ def summarize(raw, questions):
     out["fanout_max_each"] = "/".join(          # the first question may pay for warming up
         f"{ms(max(s[0][q] for s in students.values() if s[0][q]) - t0s[q]):.0f}"
         for q in range(len(t0s)) if any(s[0][q] for s in students.values()))
+    # first → last receipt: the sending itself, without the commit a question waits for
+    out["fanout_spread_each"] = "/".join(
+        f"{ms(max(opened) - min(opened)):.0f}"
+        for opened in ([s[0][q] for s in students.values() if s[0][q]] for q in range(len(t0s)))
+        if opened)
     out["reveal"], out["end"] = latency_stats(reveal), latency_stats(end)
     out["rss_mb"] = raw.get("rss_mb")
     out["server_cpu_s"] = raw.get("server_cpu_s")
@@ -1855,6 +1860,9 @@ How to read it:
   restarted on the same database after SIGKILL. All must be 0.
 - ping→pong: each student's {"type":"ping"} to quizbox's pong, over the whole game; a loop
   stalled by anything (a slow disk, a long computation) shows here.
+- first→last receipt: per question, the first student's question_open to the last one's:
+  the sending alone. A question is told only once it is on disk, so a slow fsync delays
+  the whole fan-out (next→question_open) but should not stretch this.
 - fsyncs: fsync/fdatasync/sync_file_range calls in quizbox and the mean time inside one,
   slowed by the shim; throttled %: the share of the quota's periods in which the cgroup
   ran out of CPU (cpu.stat), over the server's whole life."""
@@ -1868,6 +1876,7 @@ def print_table(results):
         ("                             p99 ms", lambda r: fmt(r["fanout"]["p99"])),
         ("                             max ms", lambda r: fmt(r["fanout"]["max"])),
         ("          max of each question ms", lambda r: r["fanout_max_each"]),
+        ("     first→last receipt each ms", lambda r: r["fanout_spread_each"]),
         ("ack submit→submit_ack p50 ms", lambda r: fmt(r["ack"]["p50"])),
         ("                      p99 ms", lambda r: fmt(r["ack"]["p99"])),
         ("                      max ms", lambda r: fmt(r["ack"]["max"])),

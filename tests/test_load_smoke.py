@@ -70,3 +70,15 @@ def test_pi_mode_runs_and_loses_nothing(load, tmp_path):
     assert pi["fsync_calls"] > 0, output   # the slow-fsync shim was in quizbox
     assert pi["placement"] and all("outside" in line for line in pi["placement"]), output
     assert "fsync_calls" not in results[0], output   # and only in the Pi-class run
+
+
+def test_cost_script_runs_and_every_pong_and_ack_comes_back(tmp_path):
+    """tests/cost.py, small: it exits 0 only when every pong and ack came back."""
+    done = subprocess.run(
+        [sys.executable, str(LOAD.with_name("cost.py")), "--students", "20", "--pings-per-s",
+         "200", "--seconds", "1", "--questions", "2", "--answers-per-s", "200", "--timeout", "120"],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pings: 200 at 200/s over 20 sockets" in done.stdout, done.stdout
+    for q in (0, 1):
+        assert f"question {q}: 19 answers at 200/s" in done.stdout, done.stdout
