@@ -126,7 +126,7 @@ SILENCE_PING_S = 10.0           # a socket quiet this long is pinged (its pong p
 SILENCE_DROP_S = 30.0           # ... and dropped once quiet this long: a half-open Wi-Fi link
 EARLY_CLOSE_GRACE_S = 10.0      # "everyone has answered" waits for phones seen this recently
 PROJECTOR_UPDATE_DELAY_S = 0.2  # joins and answers reach the projector in batches
-GC_YOUNG_EVERY_S = 1.0          # the cycle collector: young objects only, during a question
+GC_YOUNG_EVERY_S = 1.0          # the cycle collector: young objects every second
 GC_FULL_EVERY_S = 10.0          # ... and a whole pass only between questions
 STORAGE_RETRY_S = 2.0           # a failed write of the game's state is tried again
 BUSY_TIMEOUT_MS = 5000          # a write waits this long for another program's lock
@@ -3481,7 +3481,7 @@ class BoundedWebSocket(WebSocket):
     def _fill(self):
         """Append what the socket holds to the unread bytes; b"" at the end of the stream."""
         if not self._drained:   # (peek waits in the handshake reader's own 1 KiB; a read1
-            rfile = self.handler.rfile   # would wait holding 8 KiB, 16 MB at 2,000 phones)
+            rfile = self.handler.rfile   # waited holding 8 KiB: peak RSS +13 MB at 2,000 phones)
             rfile.peek(1)
             data = rfile.read1(len(RECEIVED))
             self._drained = True
@@ -3494,9 +3494,7 @@ class BoundedWebSocket(WebSocket):
                     break
                 except BlockingIOError:
                     pass
-            # copied out at its size: a recv(8192) shrunk to a frame's 60 bytes and kept
-            # by each of 2,000 sockets left 16 MB of holes in the heap
-            data = RECEIVED_VIEW[:count].tobytes()
+            data = RECEIVED_VIEW[:count].tobytes()   # copied out at its size, a frame's 60 bytes
         connection = getattr(self, "connection", None)
         if connection is not None:   # any bytes, a pong's included, show the link is alive
             connection.heard = time.monotonic()
