@@ -252,3 +252,14 @@ def first_reply(ws, timeout=10.0):
         message = ws.recv_json(timeout=max(0.0, deadline - time.monotonic()))
         if message["type"] in ("submit_ack", "error"):
             return message
+
+
+def csv_rows(server, admin=None):
+    """{student_id: {column: cell}} of the results CSV; an id twice fails."""
+    header, rows = parse_csv(get_csv(server, admin or server.admin_cookie()))
+    by_id = {}
+    for row in rows:
+        record = dict(zip(header, row))
+        assert record["student_id"] not in by_id, f"two CSV rows for {record['student_id']}"
+        by_id[record["student_id"]] = record
+    return by_id

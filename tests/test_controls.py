@@ -17,8 +17,8 @@ import time
 import pytest
 
 from conftest import sample_pool
-from qbtest import (NO_LIMIT, close_all, is_error, submit, close_code, drain, get_csv, parse_csv, recv_matching,
-                    speed_score)
+from qbtest import (NO_LIMIT, close_all, close_code, csv_rows, drain, first_reply, is_error,
+                    recv_matching, speed_score, submit)
 
 SID = "bio101"   # sample_pool()'s session
 
@@ -81,22 +81,8 @@ def types_of(messages):
 
 
 
-def reply_to_submit(ws, timeout=5.0):
-    """The next submit_ack or error on ws."""
-    deadline = time.monotonic() + timeout
-    while True:
-        message = ws.recv_json(timeout=max(0.0, deadline - time.monotonic()))
-        if message["type"] in ("submit_ack", "error"):
-            return message
-
-
 def ack_fields(ack):
     return {k: ack[k] for k in ("question_idx", "answer", "score", "elapsed_ms")}
-
-
-def csv_by_id(server, admin):
-    header, rows = parse_csv(get_csv(server, admin))
-    return {row[1]: dict(zip(header, row)) for row in rows}
 
 
 
@@ -134,7 +120,7 @@ def test_pause_stops_the_clock_refuses_answers_and_resume_gives_the_time_back(ro
     assert r.refused({"type": "pause"}) == "paused"       # already paused
 
     submit(s1, "B")
-    reply = reply_to_submit(s1)
+    reply = first_reply(s1)
     assert reply["type"] == "error" and reply["code"] == "paused", reply
     status, me, _ = r.server.json("GET", "/api/me", cookie=r.cookies["s1"])
     assert status == 200 and me["submissions"] == []     # nothing was stored
@@ -163,7 +149,7 @@ def test_pause_stops_the_clock_refuses_answers_and_resume_gives_the_time_back(ro
 
     wall_ms = (time.monotonic() - seen_open) * 1000
     submit(s1, "B")
-    ack = reply_to_submit(s1)
+    ack = first_reply(s1)
     assert ack["type"] == "submit_ack", ack
     # the server has been open for more than 7 s of wall time; the pause does not count
     assert 0 <= ack["elapsed_ms"] <= wall_ms - 5000, (ack, wall_ms)
@@ -231,7 +217,7 @@ def test_reopen_the_question_closed_last_keeps_answers_and_lets_the_rest_answer(
         ws.recv_until("question_open")
     submit(ann, "B")
     submit(bob, "A")
-    first = {"ann": reply_to_submit(ann), "bob": reply_to_submit(bob)}
+    first = {"ann": first_reply(ann), "bob": first_reply(bob)}
     assert first["ann"]["type"] == first["bob"]["type"] == "submit_ack", first
     assert first["ann"]["score"] > 0 and first["bob"]["score"] == 0
 
@@ -266,13 +252,13 @@ def test_reopen_the_question_closed_last_keeps_answers_and_lets_the_rest_answer(
     assert r.refused({"type": "reopen", "question_idx": 0}) == "bad_question"   # open already
 
     submit(cid, "B")
-    late = reply_to_submit(cid)
+    late = first_reply(cid)
     assert late["type"] == "submit_ack" and late["score"] > 0, late
     assert late["score"] == speed_score(late["elapsed_ms"], 20)
     # everyone connected has answered now: it closes again by itself
     closed = cid.recv_until("question_closed", timeout=5)
     assert closed["your_answer"] == "B" and closed["your_score"] == late["score"]
-    rows = csv_by_id(r.server, r.admin)
+    rows = csv_rows(r.server, r.admin)
     assert {i: (rows[i]["q1_answer"], rows[i]["q1_score"]) for i in rows} == {
         "ann": ("B", str(first["ann"]["score"])), "bob": ("A", "0"),
         "cid": ("B", str(late["score"]))}
@@ -303,13 +289,13 @@ def test_reopen_the_question_closed_last_keeps_answers_and_lets_the_rest_answer(
         assert again["question_idx"] == 2 and 8_000 <= again["remaining_ms"] <= 10_000, again
     for student_id, answer in (("ann", "A"), ("bob", "B"), ("cid", "A")):
         submit(r.phones[student_id], answer, idx=2)
-        ack = reply_to_submit(r.phones[student_id])
+        ack = first_reply(r.phones[student_id])
         assert ack["type"] == "submit_ack" and ack["score"] == 0, ack   # a poll
     r.teacher.recv_until("question_closed", timeout=5)
     r.command({"type": "next"})
     r.teacher.recv_until("session_ended")
     assert r.state() == ("finished", 2)
-    rows = csv_by_id(r.server, r.admin)
+    rows = csv_rows(r.server, r.admin)
     assert {i: rows[i]["q3_answer"] for i in rows} == {"ann": "A", "bob": "B", "cid": "A"}
     assert {i: rows[i]["q2_answer"] for i in rows} == {"ann": "", "bob": "", "cid": ""}
 
@@ -337,7 +323,7 @@ def test_a_reopened_or_paused_question_survives_a_crash(room):
     r.command({"type": "next"})
     r.phones["s1"].recv_until("question_open")
     submit(r.phones["s1"], "B")
-    first = reply_to_submit(r.phones["s1"])
+    first = first_reply(r.phones["s1"])
     r.command({"type": "close_question"})
     r.teacher.recv_until("question_closed")
     r.command({"type": "reopen", "question_idx": 0})
@@ -371,14 +357,14 @@ def test_a_reopened_or_paused_question_survives_a_crash(room):
         assert still["paused"] is True
         assert abs(still["remaining_ms"] - paused["remaining_ms"]) <= 1000, (still, paused)
         submit(s2, "B")
-        assert reply_to_submit(s2)["code"] == "paused"
+        assert first_reply(s2)["code"] == "paused"
         teacher = server.instructor_ws(admin, sid=SID)
         sockets.append(teacher)
         teacher.send_json({"type": "resume"})
         resumed = recv_matching(s2, "question_open", lambda m: not m["paused"])
         assert abs(resumed["remaining_ms"] - paused["remaining_ms"]) <= 1500
         submit(s2, "B")
-        ack = reply_to_submit(s2)
+        ack = first_reply(s2)
         assert ack["type"] == "submit_ack" and ack["score"] > 0, ack
         assert ack["elapsed_ms"] < 5000, "time paused (and down while paused) counted as answering time"
     finally:
@@ -396,7 +382,7 @@ def test_close_question_with_a_stale_index_closes_nothing(room):
     for ws in r.phones.values():
         assert "question_closed" not in types_of(drain(ws, quiet=0.3))
     submit(r.phones["s1"], "B")           # still taking answers
-    assert reply_to_submit(r.phones["s1"])["type"] == "submit_ack"
+    assert first_reply(r.phones["s1"])["type"] == "submit_ack"
     r.command({"type": "close_question", "question_idx": 0})
     assert r.phones["s2"].recv_until("question_closed")["question_idx"] == 0
     assert r.state() == ("question_closed", 0)
@@ -482,7 +468,7 @@ def test_an_early_close_waits_for_a_phone_that_dropped_off(room):
     for ws in r.everyone():
         ws.recv_until("question_open")
     submit(a, "B")
-    assert reply_to_submit(a)["type"] == "submit_ack"
+    assert first_reply(a)["type"] == "submit_ack"
 
     # b's Wi-Fi blips: its socket goes, and it is back three seconds later
     r.phones["b"].close()
@@ -494,7 +480,7 @@ def test_an_early_close_waits_for_a_phone_that_dropped_off(room):
     assert (state["state"], state["current_question_idx"]) == ("question_open", 0)
     assert b.recv_until("question_open")["question_idx"] == 0
     submit(b, "B")
-    ack = reply_to_submit(b)
+    ack = first_reply(b)
     assert ack["type"] == "submit_ack" and ack["score"] > 0, ack
     assert "question_closed" not in types_of(b.seen) + types_of(a.seen)
     # both have answered now: it closes early, with b's answer
@@ -506,7 +492,7 @@ def test_an_early_close_waits_for_a_phone_that_dropped_off(room):
     for ws in r.everyone():
         ws.recv_until("question_open")
     submit(a, "A", idx=1)
-    ack = reply_to_submit(a)
+    ack = first_reply(a)
     assert (ack["type"], ack["question_idx"]) == ("submit_ack", 1), ack
     b.close()
     left = time.monotonic()

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import QuizServer, sample_pool
-from qbtest import assert_clean_log, first_reply, get_csv, now_ms, parse_csv, submit
+from qbtest import assert_clean_log, csv_rows, first_reply, get_csv, now_ms, submit
 from wsclient import (OP_PING, OP_TEXT, WSClient, WSClosed, _read_http_response_head,
                       accept_key, encode_frame)
 
@@ -106,16 +106,6 @@ def answer_of(body, idx):
     found = [s for s in body["submissions"] if s["question_idx"] == idx]
     assert len(found) <= 1, f"question {idx} stored {len(found)} times: {found}"
     return found[0] if found else None
-
-
-def csv_rows(server, admin):
-    header, rows = parse_csv(get_csv(server, admin))
-    by_id = {}
-    for row in rows:
-        record = dict(zip(header, row))
-        assert record["student_id"] not in by_id, f"two CSV rows for {record['student_id']}"
-        by_id[record["student_id"]] = record
-    return by_id
 
 
 def same_ack(stored, ack):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import QUIZBOX, REPO_ROOT, QuizServer, sample_pool
-from qbtest import assert_clean_log, close_all, first_reply, get_csv, parse_csv, submit
+from qbtest import assert_clean_log, close_all, csv_rows, first_reply, submit
 
 SID = "bio101"   # sample_pool()'s session
 PREVIOUS_COMMIT = "e9b27b2"   # quizbox.py before schema 2 (one device per id, pausable clock)
@@ -78,17 +78,6 @@ def launch(tmp_path):
 
 
 
-def csv_rows(server, admin=None):
-    """{student_id: {column: cell}} of the results CSV."""
-    header, rows = parse_csv(get_csv(server, admin or server.admin_cookie()))
-    by_id = {}
-    for row in rows:
-        record = dict(zip(header, row))
-        assert record["student_id"] not in by_id, f"two CSV rows for {record['student_id']}"
-        by_id[record["student_id"]] = record
-    return by_id
-
-
 def stored_as_acked(row, ack, n=1):
     return (row[f"q{n}_answer"], row[f"q{n}_score"], row[f"q{n}_ms"]) == \
         (ack["answer"], str(ack["score"]), str(ack["elapsed_ms"]))
@@ -108,6 +97,13 @@ def user_version(db_path):
 
 # 1. Another program holds the write lock ######################################
 
+def hold_write_lock(server):
+    """Another program's write transaction on the server's database: COMMIT it to let go."""
+    outside = sqlite3.connect(server.db_path, isolation_level=None, timeout=1)
+    outside.execute("BEGIN IMMEDIATE")
+    return outside
+
+
 def test_a_held_write_lock_delays_only_the_answer_waiting_for_the_disk(launch, figures):
     """An operator's sqlite3 holds the write lock (BEGIN IMMEDIATE, no commit)
     for 3 s, within the server's busy timeout: the answer sent meanwhile is
@@ -124,8 +120,7 @@ def test_a_held_write_lock_delays_only_the_answer_waiting_for_the_disk(launch, f
         for ws in sockets:
             ws.recv_until("question_open")
 
-        outside = sqlite3.connect(server.db_path, isolation_level=None, timeout=1)
-        outside.execute("BEGIN IMMEDIATE")           # held, never committed while we look
+        outside = hold_write_lock(server)            # held, never committed while we look
         held = time.monotonic()
         figures["faults injected: database write lock held"] += 1
         submit(writer, "B")
@@ -199,6 +194,22 @@ sys.exit(quizbox.main())
 '''
 
 
+def faulty_class(launch, tmp_path, name, ids):
+    """A server whose write of "victim"'s answer fails, ids joined and connected
+    with the teacher, question 0 open → (server, cookies, admin, teacher, phones)."""
+    program = tmp_path / "faulty_quizbox.py"
+    program.write_text(FAULTY_SERVER.format(repo=str(REPO_ROOT)))
+    server = launch(name, program=program)
+    cookies = {i: server.join(i, f"Name {i}", sid=SID) for i in ids}
+    admin = server.admin_cookie()
+    teacher = server.instructor_ws(admin, sid=SID)
+    phones = {i: server.student_ws(cookies[i], sid=SID) for i in ids}
+    teacher.send_json({"type": "next"})
+    for ws in [teacher, *phones.values()]:
+        ws.recv_until("question_open")
+    return server, cookies, admin, teacher, phones
+
+
 def test_a_write_that_fails_for_one_answer_hurts_nobody_else(launch, tmp_path, figures):
     """"victim" and 19 honest students answer at the same moment, and the
     victim's write fails: every honest student is acknowledged and stored
@@ -209,23 +220,13 @@ def test_a_write_that_fails_for_one_answer_hurts_nobody_else(launch, tmp_path, f
     test holds the write lock meanwhile: a 20th honest answer goes first and
     keeps the writer waiting for the lock, and everything sent behind it is
     written in the next transaction, together, once the lock is released."""
-    program = tmp_path / "faulty_quizbox.py"
-    program.write_text(FAULTY_SERVER.format(repo=str(REPO_ROOT)))
-    server = launch("faulty", program=program)
     honest = [f"h{n:02d}" for n in range(20)]
     ids = honest + ["victim"]
-    cookies = {i: server.join(i, f"Name {i}", sid=SID) for i in ids}
-    admin = server.admin_cookie()
-    teacher = server.instructor_ws(admin, sid=SID)
-    phones = {i: server.student_ws(cookies[i], sid=SID) for i in ids}
+    server, cookies, admin, teacher, phones = faulty_class(launch, tmp_path, "faulty", ids)
     sockets = [teacher, *phones.values()]
     answers = {i: "ABCD"[n % 4] for n, i in enumerate(ids)}
     try:
-        teacher.send_json({"type": "next"})
-        for ws in sockets:
-            ws.recv_until("question_open")
-        outside = sqlite3.connect(server.db_path, isolation_level=None, timeout=1)
-        outside.execute("BEGIN IMMEDIATE")
+        outside = hold_write_lock(server)
         submit(phones["h00"], answers["h00"])      # its transaction waits for the lock
         time.sleep(0.5)
         together = ids[1:]
@@ -400,20 +401,11 @@ def test_an_answer_that_fails_to_store_behind_a_close_leaves_a_missed_mark(
     the same transaction (the test holds the write lock meanwhile); the
     victim's write fails alone. Closing records `missed` for every player
     without an answer: the victim has none once its answer is undone."""
-    program = tmp_path / "faulty_quizbox.py"
-    program.write_text(FAULTY_SERVER.format(repo=str(REPO_ROOT)))
-    server = launch("faulty-close", program=program)
-    cookies = {i: server.join(i, f"Name {i}", sid=SID) for i in ("h00", "victim")}
-    admin = server.admin_cookie()
-    teacher = server.instructor_ws(admin, sid=SID)
-    phones = {i: server.student_ws(cookies[i], sid=SID) for i in cookies}
+    server, cookies, admin, teacher, phones = faulty_class(
+        launch, tmp_path, "faulty-close", ["h00", "victim"])
     sockets = [teacher, *phones.values()]
     try:
-        teacher.send_json({"type": "next"})
-        for ws in sockets:
-            ws.recv_until("question_open")
-        outside = sqlite3.connect(server.db_path, isolation_level=None, timeout=1)
-        outside.execute("BEGIN IMMEDIATE")
+        outside = hold_write_lock(server)
         submit(phones["h00"], "B")                  # its transaction waits for the lock
         time.sleep(0.3)
         submit(phones["victim"], "B")               # these two queue behind it, together
