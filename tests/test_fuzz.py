@@ -206,6 +206,17 @@ def is_json_type(content_type):
         content_type.split(";")[0].strip().lower() == "application/json"
 
 
+def json_object(content_type, body):
+    """The JSON object a route reading JSON bodies finds here, or None."""
+    if not is_json_type(content_type):
+        return None
+    try:
+        data = parse_body(body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def surely_not_json(body):
     """True only for bytes no JSON reader may accept: not UTF-8, or a syntax
     error (not merely a number too long or a nesting too deep for Python)."""
@@ -722,13 +733,8 @@ def test_a_lone_surrogate_join_never_holds_up_the_joins_and_answers_beside_it(ar
 def join_verdict(content_type, body):
     """"refuse" when the contract refuses this join whatever else holds; else
     "either" (a 200, or a 4xx for a reason the contract leaves open)."""
-    if not is_json_type(content_type):
-        return "refuse"
-    try:
-        data = parse_body(body)
-    except ValueError:
-        return "refuse"
-    if not isinstance(data, dict) or data.get("sid") != SID:
+    data = json_object(content_type, body)
+    if data is None or data.get("sid") != SID:
         return "refuse"
     if not valid_student_id(data.get("student_id")) or not valid_name(data.get("name")):
         return "refuse"
@@ -898,13 +904,8 @@ ROUTE_CASES = {
 
 
 def upload_verdict(content_type, body):
-    if not is_json_type(content_type):
-        return "refuse"
-    try:
-        data = parse_body(body)
-    except ValueError:
-        return "refuse"
-    if not isinstance(data, dict):
+    data = json_object(content_type, body)
+    if data is None:
         return "refuse"
     name, content = data.get("filename"), data.get("content")
     if not isinstance(name, str) or has_surrogate(name) or not POOL_NAME_RE.fullmatch(name):
