@@ -3328,9 +3328,10 @@ def msg_question_open(game, event, at_ms):
 
 def msg_histogram(game):
     idx = game.current_idx
-    given = sum(1 for s in game.answers_to(idx) if s.status == "submitted")
-    return {"type": "live_histogram", "question_idx": idx, "histogram": game.histogram(idx),
-            "submitted_count": given, "total_count": len(game.players())}
+    histogram, total = game.histogram(idx), len(game.players())
+    return {"type": "live_histogram", "question_idx": idx, "histogram": histogram,
+            "submitted_count": total - histogram["pending"] - histogram["missed"],
+            "total_count": total}
 
 
 def msg_ack(submission):
