@@ -3549,7 +3549,7 @@ class BoundedWebSocket(WebSocket):
         payload = self._take(length) if length else b""
         return unmask(payload, mask) if mask and payload else payload
 
-    def receive_bounded(self):
+    def receive(self):
         """The next message: text, bytes, OVERSIZED, or None once the socket is closed."""
         if self.closed:
             raise WebSocketError("Connection is already closed")
@@ -3562,8 +3562,6 @@ class BoundedWebSocket(WebSocket):
         except OSError:
             self.close()
         return None
-
-    receive = receive_bounded
 
     def _read_message(self):
         opcode, parts, gathered, decoder = None, [], 0, None
@@ -4294,9 +4292,8 @@ class Hub:
             self.instructors.add(connection)
             self._send_instructor_snapshot(connection)
         try:
-            receive = getattr(ws, "receive_bounded", ws.receive)
             while True:
-                text = receive()
+                text = ws.receive()
                 if text is None:
                     break
                 self.receive(connection, text)
