@@ -1205,7 +1205,7 @@ def order_permutation(sid, idx, count):
     return tuple(permutation)
 
 
-def parse_answer(question, answer, right_order=None) -> str:
+def parse_answer(question, answer) -> str:
     """The answer as it is stored; GameError bad_answer if the question cannot take it."""
     letters, kind = question.letters, question.kind
 
